@@ -43,7 +43,8 @@ type providerModel struct {
 
 // providerData is what resources and data sources receive from Configure.
 type providerData struct {
-	client *client.Client
+	client       *client.Client
+	catalogCache catalogCache
 }
 
 // New returns a constructor for the provider at the given version.

@@ -1,0 +1,65 @@
+package provider
+
+import (
+	"context"
+	"sync"
+
+	"github.com/novitalabs/terraform-provider-novita/internal/client"
+)
+
+// accountCatalog is what plan-time checks compare configurations against: the account's
+// parameter limits, the serverless GPU products and the clusters.
+type accountCatalog struct {
+	Limits   *client.EndpointLimits
+	Products []client.Product
+	Clusters []client.Cluster
+}
+
+// catalogCache loads the catalogue once per provider process; a failed load is retried next time.
+type catalogCache struct {
+	mu  sync.Mutex
+	cat *accountCatalog
+}
+
+// catalog returns the account catalogue, reading it from the API on first use.
+func (d *providerData) catalog(ctx context.Context) (*accountCatalog, error) {
+	d.catalogCache.mu.Lock()
+	defer d.catalogCache.mu.Unlock()
+	if d.catalogCache.cat != nil {
+		return d.catalogCache.cat, nil
+	}
+	limits, err := d.client.GetEndpointLimits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	products, err := d.client.ListServerlessProducts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	clusters, err := d.client.ListClusters(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.catalogCache.cat = &accountCatalog{Limits: limits, Products: products, Clusters: clusters}
+	return d.catalogCache.cat, nil
+}
+
+// product finds a product by id.
+func (c *accountCatalog) product(id string) (client.Product, bool) {
+	for _, p := range c.Products {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return client.Product{}, false
+}
+
+// cluster finds a cluster by id.
+func (c *accountCatalog) cluster(id string) (client.Cluster, bool) {
+	for _, cl := range c.Clusters {
+		if cl.ID == id {
+			return cl, true
+		}
+	}
+	return client.Cluster{}, false
+}
