@@ -1,9 +1,16 @@
 // Package gateway emulates Novita's async job gateway: job queue, simulated workers and scaling.
 // It knows endpoints only through the Directory the emulator gives it.
+//
+// The simulation has no goroutines. Every call (an HTTP request, Advance, Job, Health, Workers)
+// first replays, in time order, every event between the last processed instant and Options.Now():
+// cold starts ending, jobs finishing or timing out, scaling decisions and idle releases. A test can
+// therefore move a fake clock and observe exact states; with the real clock it simply keeps up.
 package gateway
 
 import (
+	"encoding/json"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -31,31 +38,186 @@ type Directory interface {
 	LookupJobEndpoint(name string) (Endpoint, bool)
 }
 
+// DefaultColdStart is the simulated start-up time of a new worker when Options.ColdStart is 0.
+const DefaultColdStart = 10 * time.Second
+
+// ResultRetention is how long a finished job stays readable. It is wall-clock time (by
+// Options.Now) and is not divided by Options.Speed.
+const ResultRetention = 6 * time.Hour
+
+// MaxRequestBytes is the largest job request body the gateway accepts (4 MiB).
+const MaxRequestBytes = 4 << 20
+
 // Options tunes the simulation.
 type Options struct {
 	Now   func() time.Time // injectable clock; nil means time.Now
 	Speed float64          // simulated durations are divided by Speed; 0 means 1
+	// ColdStart is the simulated time a new worker needs before it takes jobs:
+	// 0 means DefaultColdStart, a negative value means workers start instantly.
+	ColdStart time.Duration
+}
+
+// Job statuses.
+const (
+	StatusPending    = "PENDING"
+	StatusInProgress = "IN_PROGRESS"
+	StatusCompleted  = "COMPLETED"
+	StatusFailed     = "FAILED"
+	StatusCancelled  = "CANCELLED"
+	StatusTimedOut   = "TIMED_OUT"
+)
+
+// Job is a snapshot of one job, for tests and for the emulator.
+type Job struct {
+	ID          string
+	EndpointID  string
+	Status      string
+	Input       json.RawMessage
+	Output      json.RawMessage // set when COMPLETED
+	Error       string          // set when FAILED or TIMED_OUT
+	WorkerID    string          // the worker that ran it, if it started
+	SubmittedAt time.Time       // clock times (Options.Now)
+	StartedAt   time.Time
+	FinishedAt  time.Time
+	// DelayTime (queue wait) and ExecutionTime are simulated durations: clock time × Speed.
+	DelayTime     time.Duration
+	ExecutionTime time.Duration
+}
+
+// Health is the body of GET /{name}/health.
+type Health struct {
+	Workers WorkerCounts `json:"workers"`
+	Jobs    JobCounts    `json:"jobs"`
+}
+
+// WorkerCounts counts an endpoint's workers; Idle + Running + Throttled == Total.
+type WorkerCounts struct {
+	Idle      int `json:"idle"`      // started, no job
+	Running   int `json:"running"`   // started, at least one job
+	Throttled int `json:"throttled"` // still in cold start: allocated but not yet taking jobs
+	Total     int `json:"total"`
+}
+
+// JobCounts counts an endpoint's jobs. Completed and Failed are cumulative since the gateway first
+// saw the endpoint; Failed includes TIMED_OUT jobs. Retried is always 0: the emulator never retries.
+type JobCounts struct {
+	Completed  int `json:"completed"`
+	Failed     int `json:"failed"`
+	InProgress int `json:"inProgress"`
+	InQueue    int `json:"inQueue"`
+	Retried    int `json:"retried"`
+}
+
+// Worker describes one simulated worker, for the management API's endpoint view.
+type Worker struct {
+	ID    string
+	State string // "starting" during cold start, then "running"
+	Jobs  int    // jobs it is running now
 }
 
 // Gateway serves the job API for every endpoint in its Directory.
 type Gateway struct {
 	dir  Directory
 	opts Options
+
+	mu        sync.Mutex
+	endpoints map[string]*endpointState // by endpoint id
+	jobs      map[string]*job           // by job id, every endpoint's
 }
 
 // New returns a gateway over dir.
 func New(dir Directory, opts Options) *Gateway {
-	return &Gateway{dir: dir, opts: opts}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Speed <= 0 {
+		opts.Speed = 1
+	}
+	switch {
+	case opts.ColdStart == 0:
+		opts.ColdStart = DefaultColdStart
+	case opts.ColdStart < 0:
+		opts.ColdStart = 0
+	}
+	return &Gateway{
+		dir:       dir,
+		opts:      opts,
+		endpoints: map[string]*endpointState{},
+		jobs:      map[string]*job{},
+	}
+}
+
+// Forget drops all jobs and workers of an endpoint (called after the endpoint is deleted).
+func (g *Gateway) Forget(endpointID string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.endpoints, endpointID)
+	for id, j := range g.jobs {
+		if j.endpointID == endpointID {
+			delete(g.jobs, id)
+		}
+	}
+}
+
+// Close stops any background work. The gateway has none; Close exists for symmetry.
+func (g *Gateway) Close() {}
+
+// Advance processes every simulated event up to Options.Now().
+func (g *Gateway) Advance() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.advanceLocked()
+}
+
+// Job returns a snapshot of a job after advancing the simulation; false when unknown or expired.
+func (g *Gateway) Job(id string) (Job, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.advanceLocked()
+	j, ok := g.jobs[id]
+	if !ok {
+		return Job{}, false
+	}
+	return j.snapshot(g.opts.Speed), true
+}
+
+// Health returns an endpoint's health after advancing the simulation; false when the Directory
+// does not know the name. It does not check team, type or state.
+func (g *Gateway) Health(name string) (Health, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	ep, ok := g.dir.LookupJobEndpoint(name)
+	if !ok {
+		return Health{}, false
+	}
+	g.advanceLocked()
+	return g.state(name, ep).health(), true
+}
+
+// Workers lists an endpoint's simulated workers after advancing the simulation; false when the
+// Directory does not know the name.
+func (g *Gateway) Workers(name string) ([]Worker, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	ep, ok := g.dir.LookupJobEndpoint(name)
+	if !ok {
+		return nil, false
+	}
+	g.advanceLocked()
+	s := g.state(name, ep)
+	out := make([]Worker, 0, len(s.workers))
+	for _, w := range s.workers {
+		state := "running"
+		if !w.ready {
+			state = "starting"
+		}
+		out = append(out, Worker{ID: w.id, State: state, Jobs: len(w.jobs)})
+	}
+	return out, true
 }
 
 // Serve answers one job-API request for an already authenticated caller of the given team.
 // path is the request path below the gateway's /v1 prefix, e.g. "/{name}/run".
 func (g *Gateway) Serve(w http.ResponseWriter, r *http.Request, team string, path string) {
-	http.Error(w, `{"code":501,"reason":"UNKNOWN","message":"job gateway not implemented yet"}`, http.StatusNotImplemented)
+	g.serveHTTP(w, r, team, path)
 }
-
-// Forget drops all jobs and workers of an endpoint (called after the endpoint is deleted).
-func (g *Gateway) Forget(endpointID string) {}
-
-// Close stops any background work.
-func (g *Gateway) Close() {}
