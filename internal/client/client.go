@@ -1,18 +1,349 @@
 package client
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
 )
 
-// errNotImplemented marks the surface that the client implementation fills in.
-var errNotImplemented = errors.New("client: not implemented yet")
+// Defaults of the parts of Config that the contract does not fix.
+const (
+	DefaultUserAgent   = "terraform-provider-novita"
+	DefaultPollFloor   = 1 * time.Second
+	DefaultPollCeiling = 15 * time.Second
+)
 
-// Client talks to Novita's management API and job gateway.
+// v1Prefix is the path of the management API v1 under the base URL.
+const v1Prefix = "/gpu-instance/openapi/v1"
+
+// Retry timing. Retry-After answers are honoured up to maxRetryAfter so that one odd header
+// cannot stall an apply for hours.
+const (
+	defaultBackoffBase = 500 * time.Millisecond
+	maxBackoff         = 30 * time.Second
+	maxRetryAfter      = 60 * time.Second
+	maxResponseBytes   = 32 << 20
+)
+
+// Client talks to Novita's management API and job gateway. It is safe for concurrent use.
 type Client struct {
-	cfg Config
+	cfg          Config
+	http         *http.Client
+	baseURL      string // no trailing slash
+	asyncBaseURL string // no trailing slash
+
+	// backoffBase is the first retry's backoff ceiling; tests shrink it.
+	backoffBase time.Duration
 }
 
-// New validates cfg (plain http:// only to loopback hosts) and returns a client.
+// New validates cfg (plain http:// only to loopback hosts), applies defaults and returns a client.
 func New(cfg Config) (*Client, error) {
-	return &Client{cfg: cfg}, nil
+	if strings.TrimSpace(cfg.APIKey) == "" {
+		return nil, errors.New("novita client: an API key is required")
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	if cfg.AsyncBaseURL == "" {
+		cfg.AsyncBaseURL = DefaultAsyncBaseURL
+	}
+	base, err := checkBaseURL("base URL", cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	asyncBase, err := checkBaseURL("async base URL", cfg.AsyncBaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = DefaultMaxRetries
+	} else if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	if cfg.PollFloor <= 0 {
+		cfg.PollFloor = DefaultPollFloor
+	}
+	if cfg.PollCeiling <= 0 {
+		cfg.PollCeiling = DefaultPollCeiling
+	}
+	if cfg.PollCeiling < cfg.PollFloor {
+		cfg.PollCeiling = cfg.PollFloor
+	}
+	httpClient := cfg.HTTPClient
+	if httpClient == nil {
+		// No client-wide Timeout: each attempt gets its own deadline from RequestTimeout.
+		httpClient = &http.Client{Transport: http.DefaultTransport}
+	}
+	return &Client{
+		cfg:          cfg,
+		http:         httpClient,
+		baseURL:      base,
+		asyncBaseURL: asyncBase,
+		backoffBase:  defaultBackoffBase,
+	}, nil
+}
+
+// checkBaseURL parses raw and refuses anything but https, or http to a loopback host (the
+// emulator). It returns the URL without trailing slashes.
+func checkBaseURL(what, raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", fmt.Errorf("novita client: invalid %s: %v", what, err)
+	}
+	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", fmt.Errorf("novita client: invalid %s %q: want https://host[/path]", what, u.Redacted())
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return "", fmt.Errorf("novita client: %s %q uses plain http://, which would send the API key "+
+			"unencrypted; use https:// (http:// is allowed only for loopback hosts such as 127.0.0.1)", what, u.Redacted())
+	}
+	u.RawQuery, u.Fragment = "", ""
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// request is one logical API call; do may send it several times.
+type request struct {
+	method string
+	base   string // c.baseURL+v1Prefix, c.baseURL or c.asyncBaseURL
+	path   string // shown in errors and logs
+	query  url.Values
+	body   any // marshalled to JSON; nil sends no body
+	// rawBody, when set, is sent instead of body (already marshalled and size-checked).
+	rawBody []byte
+	// creates marks a request that makes something on the server. It is retried only when the
+	// server provably did not act (429, or a connection that was never established); any other
+	// failure returns an error wrapping ErrMaybeCreated.
+	creates bool
+	// out receives the decoded 2xx body; nil ignores it; *json.RawMessage receives it raw.
+	out any
+}
+
+func (c *Client) v1(method, path string) request {
+	return request{method: method, base: c.baseURL + v1Prefix, path: path}
+}
+
+// do sends r with retries and decodes the answer into r.out.
+func (c *Client) do(ctx context.Context, r request) error {
+	body := r.rawBody
+	if body == nil && r.body != nil {
+		var err error
+		if body, err = json.Marshal(r.body); err != nil {
+			return fmt.Errorf("novita API %s %s: encoding request: %w", r.method, r.path, err)
+		}
+	}
+	target := r.base + r.path
+	if len(r.query) > 0 {
+		target += "?" + r.query.Encode()
+	}
+
+	for attempt := 0; ; attempt++ {
+		status, header, respBody, err := c.send(ctx, r, target, body, attempt)
+		if err == nil && status >= 200 && status < 300 {
+			return decodeResponse(r, respBody)
+		}
+
+		var failure error // what the caller sees if we stop here
+		retryable := false
+		var wait time.Duration
+		if err != nil {
+			neverSent := isDialError(err)
+			if ctx.Err() != nil {
+				failure = fmt.Errorf("novita API %s %s: %w", r.method, r.path, ctx.Err())
+				if r.creates && !neverSent {
+					return fmt.Errorf("%w: %w", ErrMaybeCreated, failure)
+				}
+				return failure
+			}
+			failure = fmt.Errorf("novita API %s %s: %w", r.method, r.path, err)
+			if r.creates && !neverSent {
+				return fmt.Errorf("%w: %w", ErrMaybeCreated, failure)
+			}
+			retryable = true
+		} else {
+			apiErr := parseAPIError(r.method, r.path, status, respBody, c.cfg.APIKey)
+			failure = apiErr
+			switch {
+			case status == http.StatusTooManyRequests:
+				retryable = true
+			case retryableStatus(status):
+				if r.creates {
+					return fmt.Errorf("%w: %w", ErrMaybeCreated, apiErr)
+				}
+				retryable = true
+			}
+			wait = retryAfter(header.Get("Retry-After"), time.Now())
+		}
+
+		if !retryable || attempt >= c.cfg.MaxRetries {
+			return failure
+		}
+		if wait <= 0 {
+			wait = c.backoff(attempt)
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return fmt.Errorf("%w (while waiting to retry after: %w)", err, failure)
+		}
+	}
+}
+
+// send makes one HTTP attempt under its own RequestTimeout and reads the whole answer.
+func (c *Client) send(ctx context.Context, r request, target string, body []byte, attempt int) (int, http.Header, []byte, error) {
+	attemptCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+	defer cancel()
+
+	var bodyReader io.Reader
+	if body != nil {
+		bodyReader = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(attemptCtx, r.method, target, bodyReader)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	var respBody []byte
+	if err == nil {
+		respBody, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+		resp.Body.Close()
+	}
+	c.logAttempt(ctx, r, attempt, resp, err, time.Since(start))
+	if err != nil {
+		return 0, nil, nil, unwrapURLError(err)
+	}
+	return resp.StatusCode, resp.Header, respBody, nil
+}
+
+func (c *Client) logAttempt(ctx context.Context, r request, attempt int, resp *http.Response, err error, took time.Duration) {
+	if c.cfg.Logf == nil {
+		return
+	}
+	fields := map[string]any{
+		"method":      r.method,
+		"path":        r.path,
+		"attempt":     attempt + 1,
+		"duration_ms": took.Milliseconds(),
+	}
+	if resp != nil {
+		fields["status"] = resp.StatusCode
+	}
+	if err != nil {
+		fields["error"] = unwrapURLError(err).Error()
+	}
+	c.cfg.Logf(ctx, "novita API request", fields)
+}
+
+// unwrapURLError drops *url.Error's "Post \"https://...\"" prefix; do adds method and path itself.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// isDialError reports whether err happened while connecting, so the request never reached the
+// server (connection refused, DNS failure, connect timeout).
+func isDialError(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr)
+}
+
+func retryableStatus(status int) bool {
+	switch status {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// backoff is capped exponential backoff with full jitter: a random wait in [0, base*2^attempt].
+func (c *Client) backoff(attempt int) time.Duration {
+	ceiling := c.backoffBase << min(attempt, 30)
+	if ceiling <= 0 || ceiling > maxBackoff {
+		ceiling = maxBackoff
+	}
+	return time.Duration(rand.Int64N(int64(ceiling) + 1))
+}
+
+// retryAfter reads a Retry-After header (seconds or an HTTP date), capped at maxRetryAfter.
+// It returns 0 when the header is absent or unusable.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter
+		}
+		d = time.Duration(secs) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	}
+	return min(max(d, 0), maxRetryAfter)
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func decodeResponse(r request, body []byte) error {
+	if r.out == nil {
+		return nil
+	}
+	if raw, ok := r.out.(*json.RawMessage); ok {
+		*raw = append((*raw)[:0], body...)
+		return nil
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return fmt.Errorf("novita API %s %s: empty response body", r.method, r.path)
+	}
+	if err := json.Unmarshal(body, r.out); err != nil {
+		return fmt.Errorf("novita API %s %s: decoding response: %w", r.method, r.path, err)
+	}
+	return nil
 }
