@@ -1,0 +1,287 @@
+package emulator
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const (
+	v1      = mgmtPrefix
+	keyA    = "sk_team_a"
+	keyB    = "sk_team_b"
+	product = "SL-serverless-1" // RTX 4090, in us-dallas-1 and eu-frankfurt-1
+)
+
+// fakeClock is a settable clock for lifecycle tests.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type harness struct {
+	t     *testing.T
+	emu   *Emulator
+	url   string
+	clock *fakeClock
+}
+
+// newHarness serves an emulator with two teams (keyA, keyB), a fake clock and the given delays.
+func newHarness(t *testing.T, opts Options) *harness {
+	t.Helper()
+	clock := newFakeClock()
+	if opts.Keys == nil {
+		opts.Keys = map[string]string{keyA: "team-a", keyB: "team-b"}
+	}
+	if opts.Now == nil {
+		opts.Now = clock.Now
+	}
+	emu, err := New(opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(func() {
+		srv.Close()
+		emu.Close()
+	})
+	return &harness{t: t, emu: emu, url: srv.URL, clock: clock}
+}
+
+// response is one HTTP answer, decoded loosely.
+type response struct {
+	status int
+	header http.Header
+	raw    string
+	body   any
+}
+
+func (r response) obj() map[string]any {
+	m, _ := r.body.(map[string]any)
+	return m
+}
+
+func (r response) reason() string {
+	s, _ := r.obj()["reason"].(string)
+	return s
+}
+
+func (r response) message() string {
+	s, _ := r.obj()["message"].(string)
+	return s
+}
+
+// call sends a request with key (empty: no Authorization header) and a raw JSON body.
+func (h *harness) call(method, path, key, body string) response {
+	h.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, h.url+path, rd)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	out := response{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
+	_ = json.Unmarshal(raw, &out.body)
+	return out
+}
+
+func (h *harness) get(path, key string) response { return h.call("GET", path, key, "") }
+
+func (h *harness) post(path, key, body string) response { return h.call("POST", path, key, body) }
+
+// mustOK fails the test unless r is a 200.
+func mustOK(t *testing.T, r response) response {
+	t.Helper()
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d, want 200: %s", r.status, r.raw)
+	}
+	return r
+}
+
+// wantError checks an error answer's status and reason, and the full error body shape.
+func wantError(t *testing.T, r response, status int, reason string) {
+	t.Helper()
+	if r.status != status || r.reason() != reason {
+		t.Fatalf("got %d %q, want %d %q: %s", r.status, r.reason(), status, reason, r.raw)
+	}
+	o := r.obj()
+	if code, _ := o["code"].(float64); int(code) != status {
+		t.Errorf("code = %v, want %d", o["code"], status)
+	}
+	if _, ok := o["metadata"].(map[string]any); !ok {
+		t.Errorf("metadata missing or not an object: %s", r.raw)
+	}
+	if r.message() == "" {
+		t.Errorf("empty message: %s", r.raw)
+	}
+}
+
+// wantInvalid checks a VALIDATOR_PARAM answer whose message contains every fragment.
+func wantInvalid(t *testing.T, r response, fragments ...string) {
+	t.Helper()
+	wantError(t, r, http.StatusBadRequest, "VALIDATOR_PARAM")
+	for _, f := range fragments {
+		if !strings.Contains(r.message(), f) {
+			t.Errorf("message %q does not contain %q", r.message(), f)
+		}
+	}
+}
+
+// endpointSpec is a valid endpoint configuration as a JSON object; tweak it with set.
+func endpointSpec() map[string]any {
+	return map[string]any{
+		"name": "demo",
+		"workerConfig": map[string]any{
+			"minNum": 1, "maxNum": 3, "freeTimeout": 300, "maxConcurrent": 2, "gpuNum": 1,
+			"requestTimeout": 600, "cudaVersion": "12.4",
+		},
+		"ports":        []any{map[string]any{"port": "8080"}},
+		"policy":       map[string]any{"type": "queue", "value": 30},
+		"image":        map[string]any{"image": "novitalabs/sleep-worker:latest", "command": "python handler.py"},
+		"products":     []any{map[string]any{"id": product}},
+		"rootfsSize":   100,
+		"volumeMounts": []any{},
+		"envs":         []any{map[string]any{"key": "MODE", "value": "fast"}},
+		"healthy":      map[string]any{"path": "/health"},
+	}
+}
+
+// set assigns a value at a dotted path ("workerConfig.minNum") in a spec.
+func set(spec map[string]any, path string, v any) map[string]any {
+	parts := strings.Split(path, ".")
+	m := spec
+	for _, p := range parts[:len(parts)-1] {
+		m = m[p].(map[string]any)
+	}
+	if v == nil {
+		delete(m, parts[len(parts)-1])
+	} else {
+		m[parts[len(parts)-1]] = v
+	}
+	return spec
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// createEndpoint posts the wrapped create body and returns the raw answer.
+func (h *harness) createEndpoint(key string, spec map[string]any) response {
+	h.t.Helper()
+	return h.post(v1+"/endpoint/create", key, mustJSON(map[string]any{"endpoint": spec}))
+}
+
+// mustCreateEndpoint creates an endpoint and returns its id.
+func (h *harness) mustCreateEndpoint(key string, spec map[string]any) string {
+	h.t.Helper()
+	r := mustOK(h.t, h.createEndpoint(key, spec))
+	id, _ := r.obj()["id"].(string)
+	if id == "" {
+		h.t.Fatalf("no id in %s", r.raw)
+	}
+	return id
+}
+
+// updateEndpoint posts the flat update body: spec plus id.
+func (h *harness) updateEndpoint(key, id string, spec map[string]any) response {
+	h.t.Helper()
+	body := map[string]any{"id": id}
+	for k, v := range spec {
+		body[k] = v
+	}
+	return h.post(v1+"/endpoint/update", key, mustJSON(body))
+}
+
+// getEndpoint returns the "endpoint" object of GET /endpoint.
+func (h *harness) getEndpoint(key, id string) map[string]any {
+	h.t.Helper()
+	r := mustOK(h.t, h.get(v1+"/endpoint?id="+id, key))
+	ep, ok := r.obj()["endpoint"].(map[string]any)
+	if !ok {
+		h.t.Fatalf("no endpoint object in %s", r.raw)
+	}
+	return ep
+}
+
+func stateOf(ep map[string]any) string {
+	st, _ := ep["state"].(map[string]any)
+	s, _ := st["state"].(string)
+	return s
+}
+
+// mustCreateStorage creates a storage and returns its id (the bare JSON string answer).
+func (h *harness) mustCreateStorage(key, cluster, name string, size int) string {
+	h.t.Helper()
+	r := mustOK(h.t, h.post(v1+"/networkstorage/create", key,
+		mustJSON(map[string]any{"clusterId": cluster, "storageName": name, "storageSize": size})))
+	id, ok := r.body.(string)
+	if !ok || id == "" {
+		h.t.Fatalf("storage create answered %s, want a bare JSON string", r.raw)
+	}
+	return id
+}
+
+// listCredentials returns the "data" list of GET /repository/auths.
+func (h *harness) listCredentials(key string) []map[string]any {
+	h.t.Helper()
+	r := mustOK(h.t, h.get(v1+"/repository/auths", key))
+	var out []map[string]any
+	for _, item := range r.obj()["data"].([]any) {
+		out = append(out, item.(map[string]any))
+	}
+	return out
+}
+
+// mustCreateCredential creates a credential and finds its id by listing, as clients must.
+func (h *harness) mustCreateCredential(key, name string) string {
+	h.t.Helper()
+	before := map[string]bool{}
+	for _, c := range h.listCredentials(key) {
+		before[c["id"].(string)] = true
+	}
+	mustOK(h.t, h.post(v1+"/repository/auth/save", key, mustJSON(map[string]any{"name": name, "username": "user", "password": "pw-secret"})))
+	for _, c := range h.listCredentials(key) {
+		if !before[c["id"].(string)] {
+			return c["id"].(string)
+		}
+	}
+	h.t.Fatal("new credential not listed")
+	return ""
+}
