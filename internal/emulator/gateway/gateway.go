@@ -5,6 +5,23 @@
 // first replays, in time order, every event between the last processed instant and Options.Now():
 // cold starts ending, jobs finishing or timing out, scaling decisions and idle releases. A test can
 // therefore move a fake clock and observe exact states; with the real clock it simply keeps up.
+//
+// The model, per endpoint:
+//   - Jobs queue FIFO and start on the least busy started worker with fewer than MaxConcurrent
+//     jobs. A worker's handler (chosen by Endpoint.Image) decides the output, error and run time
+//     when the job starts; a job still running after RequestTimeoutSec ends TIMED_OUT.
+//   - Workers stay between MinWorkers and MaxWorkers. Policy "concurrency" wants
+//     ceil((queued + running) / PolicyValue) workers; policy "queue" starts one worker at once
+//     when there are none, then adds one each time the oldest queued job has waited PolicyValue
+//     seconds (at most one per PolicyValue seconds, and not while starting workers can take the
+//     whole queue). A new worker takes jobs after Options.ColdStart. An idle worker is released
+//     after FreeTimeoutSec unless the pool would drop below what min and the policy want; above
+//     MaxWorkers (after a config change) starting and idle workers go at once, busy ones when done.
+//   - Health: throttled = workers still in cold start; failed includes TIMED_OUT; retried is 0.
+//   - Every simulated duration is divided by Options.Speed; delayTime/executionTime report
+//     simulated time. Result retention (6 h) is clock time and is not scaled.
+//   - The Directory's current configuration applies from the moment it is next consulted; the
+//     min workers of an endpoint seen for the first time are taken to be warm.
 package gateway
 
 import (

@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -362,4 +363,72 @@ func TestWorkersHook(t *testing.T) {
 	if _, ok := h.gw.Health("nope-app"); ok {
 		t.Error("Health of an unknown endpoint")
 	}
+}
+
+// With the real clock and a high Speed the simulation keeps up by itself, and concurrent
+// requests are safe (run with -race).
+func TestRealClockConcurrentClients(t *testing.T) {
+	dir := &fakeDir{byName: map[string]Endpoint{"ep1-app": {
+		ID: "ep1", AppName: "app", Team: testTeam, Type: "async", Serving: true,
+		MaxWorkers: 3, MaxConcurrent: 2, FreeTimeoutSec: 60, PolicyType: "concurrency", PolicyValue: 2,
+		Image: SleepWorkerImage,
+	}}}
+	gw := New(dir, Options{Speed: 1000}) // 10 s cold start -> 10 ms; 5 s jobs -> 5 ms
+	t.Cleanup(gw.Close)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gw.Serve(w, r, testTeam, strings.TrimPrefix(r.URL.Path, "/v1"))
+	}))
+	t.Cleanup(srv.Close)
+
+	const clients = 8
+	errs := make(chan error, clients)
+	for range clients {
+		go func() { errs <- runToCompletion(srv.URL + "/v1/ep1-app") }()
+	}
+	for range clients {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	hl, _ := gw.Health("ep1-app")
+	if hl.Jobs.Completed != clients || hl.Workers.Total == 0 || hl.Workers.Total > 3 {
+		t.Errorf("health after the clients: %+v", hl)
+	}
+}
+
+// runToCompletion submits one sleep job and polls it until it completes or 10 s pass.
+func runToCompletion(base string) error {
+	resp, err := http.Post(base+"/run", "application/json", strings.NewReader(`{"input":{"seconds":5}}`))
+	if err != nil {
+		return err
+	}
+	var ref jobRef
+	err = json.NewDecoder(resp.Body).Decode(&ref)
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+		resp, err := http.Get(base + "/status/" + ref.ID)
+		if err != nil {
+			return err
+		}
+		var st statusBody
+		err = json.NewDecoder(resp.Body).Decode(&st)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		switch st.Status {
+		case StatusCompleted:
+			if string(st.Output) != `{"slept":5}` || *st.ExecutionTime < 5000 {
+				return fmt.Errorf("job %s: %+v", ref.ID, st)
+			}
+			return nil
+		case StatusPending, StatusInProgress:
+		default:
+			return fmt.Errorf("job %s ended %s: %s", ref.ID, st.Status, st.Error)
+		}
+	}
+	return fmt.Errorf("job %s did not complete in time", ref.ID)
 }

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -41,8 +42,8 @@ func (j *job) snapshot(speed float64) Job {
 		ID:          j.id,
 		EndpointID:  j.endpointID,
 		Status:      j.status,
-		Input:       j.input,
-		Output:      j.output,
+		Input:       bytes.Clone(j.input),
+		Output:      bytes.Clone(j.output),
 		Error:       j.errMsg,
 		SubmittedAt: j.submittedAt,
 		StartedAt:   j.startedAt,
