@@ -187,7 +187,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 			apiErr := parseAPIError(r.method, r.path, status, respBody, c.cfg.APIKey)
 			failure = apiErr
 			switch {
-			case status == http.StatusTooManyRequests:
+			case status == http.StatusTooManyRequests, isPassingRejection(apiErr):
 				retryable = true
 			case retryableStatus(status):
 				if r.creates {
@@ -281,6 +281,13 @@ func isDialError(err error) bool {
 	}
 	var dnsErr *net.DNSError
 	return errors.As(err, &dnsErr)
+}
+
+// isPassingRejection recognises refusals that the API documents as momentary and that prove
+// nothing was made: right after a region's last endpoint is deleted, the next create fails once
+// with "cluster is not active" and succeeds a few seconds later.
+func isPassingRejection(e *APIError) bool {
+	return strings.Contains(strings.ToLower(e.Message), "cluster is not active")
 }
 
 func retryableStatus(status int) bool {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -425,5 +426,22 @@ func TestPerAttemptTimeoutThenCancel(t *testing.T) {
 	_, err = c.ListClusters(ctx)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestCreateRetriedAfterClusterNotActive(t *testing.T) {
+	for _, status := range []int{400, 500} {
+		var calls atomic.Int32
+		c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if calls.Add(1) == 1 {
+				writeJSON(w, status, `{"code":`+strconv.Itoa(status)+`,"reason":"REQUEST","message":"Cluster is not active, please retry later"}`)
+				return
+			}
+			writeJSON(w, 200, `{"id":"e2"}`)
+		}))
+		id, err := c.CreateEndpoint(context.Background(), EndpointSpec{Name: "x"})
+		if err != nil || id != "e2" || calls.Load() != 2 {
+			t.Errorf("status %d: id %q, err %v after %d calls", status, id, err, calls.Load())
+		}
 	}
 }
