@@ -36,6 +36,7 @@ type Options struct {
 	CreateDelay, UpdateDelay, DeleteDelay time.Duration     // endpoint lifecycle timings
 	Speed                                 float64           // passed to the job gateway
 	StateFile                             string            // optional: loaded at New, saved after every mutation
+	ColdStart                             time.Duration     // passed to the job gateway: 0 its default, < 0 instant
 }
 
 // Emulator is an http.Handler serving the Novita APIs from memory.
@@ -77,7 +78,7 @@ func New(opts Options) (*Emulator, error) {
 	if err := e.loadState(); err != nil {
 		return nil, err
 	}
-	e.gw = gateway.New(directory{e}, gateway.Options{Now: opts.Now, Speed: opts.Speed})
+	e.gw = gateway.New(directory{e}, gateway.Options{Now: opts.Now, Speed: opts.Speed, ColdStart: opts.ColdStart})
 	return e, nil
 }
 
@@ -193,6 +194,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr)
 		return
 	}
+	e.attachWorkers(resp)
 	writeJSON(w, http.StatusOK, resp)
 }
 

@@ -481,7 +481,18 @@ func (e *Emulator) getEndpoint(c *call) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"endpoint": endpointView(&rec.Endpoint, true)}, nil
+	return &endpointResponse{Endpoint: endpointView(&rec.Endpoint, true)}, nil
+}
+
+// endpointResponse and endpointListResponse are the get and list bodies; their workers are filled
+// from the job gateway after the store is unlocked (see attachWorkers).
+type endpointResponse struct {
+	Endpoint *endpointOut `json:"endpoint"`
+}
+
+type endpointListResponse struct {
+	Endpoints []*endpointOut `json:"endpoints"`
+	Total     int            `json:"total"`
 }
 
 func (e *Emulator) listEndpoints(c *call) (any, *apiError) {
@@ -500,11 +511,11 @@ func (e *Emulator) listEndpoints(c *call) (any, *apiError) {
 		}
 	}
 	slices.SortFunc(mine, func(a, b *endpointRecord) int { return int(a.Seq - b.Seq) })
-	views := []endpointOut{}
+	resp := &endpointListResponse{Endpoints: []*endpointOut{}, Total: len(mine)}
 	for _, rec := range page(mine, num, size) {
-		views = append(views, endpointView(&rec.Endpoint, false))
+		resp.Endpoints = append(resp.Endpoints, endpointView(&rec.Endpoint, false))
 	}
-	return map[string]any{"endpoints": views, "total": len(mine)}, nil
+	return resp, nil
 }
 
 // updateEndpoint replaces the whole configuration: fields left out are reset (to their defaults,
@@ -577,6 +588,8 @@ type endpointOut struct {
 	Healthy      healthyOut      `json:"healthy"`
 	Workers      []workerOut     `json:"workers"`
 	Log          string          `json:"log"`
+
+	jobName string // for attachWorkers
 }
 
 type stateOut struct {
@@ -624,12 +637,12 @@ type workerOut struct {
 // endpointURL is the endpoint's (fictional) public entry point.
 func endpointURL(id string) string { return "https://" + id + ".async.emulator.novita.local" }
 
-func endpointView(ep *Endpoint, portAsString bool) endpointOut {
+func endpointView(ep *Endpoint, portAsString bool) *endpointOut {
 	var port any = ep.Port
 	if portAsString {
 		port = strconv.Itoa(ep.Port)
 	}
-	out := endpointOut{
+	out := &endpointOut{
 		ID: ep.ID, Name: ep.Name, AppName: ep.AppName, Type: ep.Type, URL: endpointURL(ep.ID),
 		State: stateOut{State: ep.State, Error: ep.StateError, Message: ep.StateMessage},
 		WorkerConfig: workerConfigOut{
@@ -650,6 +663,7 @@ func endpointView(ep *Endpoint, portAsString bool) endpointOut {
 		Healthy:      healthyOut{Path: ep.HealthPath, InitialDelay: 10, Period: 10, Timeout: 5, SuccessThreshold: 1, FailureThreshold: 3},
 		Workers:      []workerOut{},
 		Log:          "",
+		jobName:      ep.jobName(),
 	}
 	for _, vm := range ep.VolumeMounts {
 		out.VolumeMounts = append(out.VolumeMounts, volumeMountIO(vm))
@@ -657,15 +671,30 @@ func endpointView(ep *Endpoint, portAsString bool) endpointOut {
 	for _, env := range ep.Envs {
 		out.Envs = append(out.Envs, envIO(env))
 	}
-	// The job gateway scales live workers; the management view shows the minimum kept running.
-	if ep.State == stateServing {
-		for i := range ep.WorkerConfig.MinNum {
-			out.Workers = append(out.Workers, workerOut{
-				ID:      fmt.Sprintf("%s-worker-%d", ep.ID, i),
-				State:   stateOut{State: "running"},
-				Healthy: true,
+	return out
+}
+
+// attachWorkers fills the workers of serving endpoints in a get or list answer from the job
+// gateway, which owns live scaling. It must run without e.mu held (lock order: gateway, store).
+func (e *Emulator) attachWorkers(resp any) {
+	var views []*endpointOut
+	switch r := resp.(type) {
+	case *endpointResponse:
+		views = []*endpointOut{r.Endpoint}
+	case *endpointListResponse:
+		views = r.Endpoints
+	}
+	for _, v := range views {
+		if v.State.State != stateServing {
+			continue
+		}
+		workers, _ := e.gw.Workers(v.jobName)
+		for _, w := range workers {
+			v.Workers = append(v.Workers, workerOut{
+				ID:      w.ID,
+				State:   stateOut{State: w.State},
+				Healthy: w.State == "running",
 			})
 		}
 	}
-	return out
 }

@@ -285,3 +285,10 @@ func (h *harness) mustCreateCredential(key, name string) string {
 	h.t.Fatal("new credential not listed")
 	return ""
 }
+
+// serveForTest serves emu on a loopback port for the test's lifetime and returns its URL.
+func serveForTest(t *testing.T, emu *Emulator) string {
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
