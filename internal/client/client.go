@@ -178,6 +178,9 @@ func (c *Client) do(ctx context.Context, r request) error {
 				}
 				return failure
 			}
+			if errors.Is(err, context.DeadlineExceeded) {
+				err = fmt.Errorf("no answer within the request timeout of %s: %w", c.cfg.RequestTimeout, err)
+			}
 			failure = fmt.Errorf("novita API %s %s: %w", r.method, r.path, err)
 			if r.creates && !neverSent {
 				return fmt.Errorf("%w: %w", ErrMaybeCreated, failure)
