@@ -1,0 +1,152 @@
+# Novita's "Create Async Serverless Endpoint" guide as code: an async ComfyUI
+# endpoint on RTX 4090 workers that scale from zero, with cloud storage
+# mounted, an image registry credential, one smoke-test job, and a health check.
+
+# --- Where to run -----------------------------------------------------------
+
+data "novita_gpu_products" "rtx4090" {
+  name_regex = "4090"
+}
+
+data "novita_clusters" "with_storage" {
+  network_storage_only = true
+}
+
+locals {
+  product_id = var.product_id != "" ? var.product_id : data.novita_gpu_products.rtx4090.products[0].id
+  product    = one([for p in data.novita_gpu_products.rtx4090.products : p if p.id == local.product_id])
+
+  # Clusters that offer both the GPU product and network storage.
+  storage_clusters = [
+    for c in data.novita_clusters.with_storage.clusters : c.id
+    if local.product == null || contains(try(local.product.clusters, []), c.id)
+  ]
+  cluster_id = var.cluster_id != "" ? var.cluster_id : try(local.storage_clusters[0], "")
+
+  bucket_enabled = var.bucket_name != ""
+}
+
+# --- Image registry credential ------------------------------------------------
+
+resource "novita_registry_credential" "this" {
+  name                = "${var.name}-registry"
+  username            = var.registry_username
+  password_wo         = var.registry_password
+  password_wo_version = 1
+}
+
+# --- Cloud storage, mounted on every worker -----------------------------------
+
+resource "novita_cloud_storage" "this" {
+  name       = "${var.name}-storage"
+  size_gb    = var.storage_size_gb
+  cluster_id = local.cluster_id
+
+  lifecycle {
+    precondition {
+      condition     = local.cluster_id != ""
+      error_message = "No cluster offers both the RTX 4090 product and network storage; set var.cluster_id."
+    }
+  }
+}
+
+# --- The async endpoint ---------------------------------------------------------
+
+resource "novita_endpoint" "comfyui" {
+  name       = var.name
+  type       = "async"
+  product_id = local.product_id
+  gpu_count  = 1
+
+  min_workers     = 0 # scale to zero: no GPU bills while the queue is empty
+  max_workers     = var.max_workers
+  idle_timeout    = var.idle_timeout
+  max_concurrency = 1
+  scaling_policy = {
+    type  = "concurrency" # the console's "queue request policy"
+    value = 1
+  }
+
+  image                  = "novitalabs/comfyui-worker:v0.0.1"
+  registry_credential_id = var.use_registry_credential ? novita_registry_credential.this.id : null
+  port                   = 8080
+
+  # The storage's cluster: a mounted network volume pins the endpoint to it.
+  cluster_id = novita_cloud_storage.this.cluster_id
+  volume_mounts = [{
+    type             = "network"
+    cloud_storage_id = novita_cloud_storage.this.id
+    mount_path       = "/data"
+  }]
+
+  # Where the worker uploads generated images (recommended by the guide).
+  env = local.bucket_enabled ? {
+    BUCKET_ENDPOINT_URL  = var.bucket_endpoint_url
+    BUCKET_NAME          = var.bucket_name
+    BUCKET_ACCESS_KEY_ID = var.bucket_access_key_id
+  } : {}
+  secret_env_wo = local.bucket_enabled ? {
+    BUCKET_SECRET_ACCESS_KEY = var.bucket_secret_access_key
+  } : null
+  secret_env_wo_version = local.bucket_enabled ? var.bucket_secret_version : null
+
+  timeouts = {
+    create = "30m"
+  }
+}
+
+# --- A smoke-test job: the apply fails unless it COMPLETES ----------------------
+
+resource "novita_job" "smoke" {
+  endpoint_name = novita_endpoint.comfyui.endpoint_name
+  input = jsonencode({
+    workflow = {
+      "4" = { class_type = "CheckpointLoaderSimple", inputs = { ckpt_name = "flux1-dev-fp8.safetensors" } }
+      "5" = { class_type = "EmptyLatentImage", inputs = { width = 512, height = 512, batch_size = 1 } }
+      "6" = { class_type = "CLIPTextEncode", inputs = { clip = ["4", 1], text = var.prompt } }
+      "7" = { class_type = "CLIPTextEncode", inputs = { clip = ["4", 1], text = "blurry, low quality" } }
+      "3" = {
+        class_type = "KSampler"
+        inputs = {
+          model        = ["4", 0]
+          positive     = ["6", 0]
+          negative     = ["7", 0]
+          latent_image = ["5", 0]
+          seed         = 42
+          steps        = 10
+          cfg          = 7
+          sampler_name = "euler"
+          scheduler    = "normal"
+          denoise      = 1
+        }
+      }
+      "8" = { class_type = "VAEDecode", inputs = { samples = ["3", 0], vae = ["4", 2] } }
+      "9" = { class_type = "SaveImage", inputs = { filename_prefix = "test", images = ["8", 0] } }
+    }
+    output_node_id = "9" # the node whose images are the job's output
+  })
+
+  expected_status = "COMPLETED"
+  # A cold start pulls the image and loads the model: give it time.
+  timeouts = {
+    create = "30m"
+  }
+}
+
+# --- A health check, evaluated at every plan and apply ------------------------
+
+check "endpoint_health" {
+  data "novita_endpoint_health" "comfyui" {
+    endpoint_name = novita_endpoint.comfyui.endpoint_name
+  }
+
+  assert {
+    condition     = !(data.novita_endpoint_health.comfyui.jobs.in_queue > 0 && data.novita_endpoint_health.comfyui.workers.total == 0)
+    error_message = "Jobs are queued on ${novita_endpoint.comfyui.endpoint_name} but no worker is running or starting: check max_workers and the RTX 4090 inventory."
+  }
+
+  assert {
+    condition     = data.novita_endpoint_health.comfyui.jobs.failed == 0
+    error_message = "${data.novita_endpoint_health.comfyui.jobs.failed} job(s) failed on ${novita_endpoint.comfyui.endpoint_name}."
+  }
+}

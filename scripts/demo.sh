@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# make demo: the quickstart (examples/quickstart) end to end against a local Novita emulator.
+#
+# Builds the provider and the emulator into a temporary directory, starts the emulator on a free
+# loopback port, points Terraform at the local provider build (dev_overrides, no registry download),
+# applies the quickstart, shows its outputs, proves that a second plan has nothing to change, and
+# destroys everything. The emulator is stopped and the temporary directory removed on every exit,
+# including failures and Ctrl-C. No Novita account and no network access are needed.
+#
+# Environment: NOVITA_DEMO_SPEED (job speed-up of the emulator's simulated workers, default 20),
+# NOVITA_DEMO_CREATE_DELAY (how long endpoints stay "creating", default 3s),
+# NOVITA_DEMO_KEEP=1 (keep the working directory for a look afterwards).
+set -euo pipefail
+export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SPEED=${NOVITA_DEMO_SPEED:-20}
+CREATE_DELAY=${NOVITA_DEMO_CREATE_DELAY:-3s}
+STEPS=7
+START=$SECONDS
+
+bold=$'\e[1m' green=$'\e[32m' red=$'\e[31m' reset=$'\e[0m'
+if [[ ! -t 1 ]]; then bold='' green='' red='' reset=''; fi
+
+step_no=0
+step() {
+  step_no=$((step_no + 1))
+  echo
+  echo "${bold}==> [$step_no/$STEPS] $1${reset}"
+  shift
+  local line
+  for line in "$@"; do echo "    $line"; done
+}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/novita-demo.XXXXXX")
+EMULATOR_PID=""
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n $EMULATOR_PID ]] && kill -0 "$EMULATOR_PID" 2>/dev/null; then
+    kill "$EMULATOR_PID" 2>/dev/null || true
+    wait "$EMULATOR_PID" 2>/dev/null || true
+  fi
+  if [[ $rc -ne 0 ]]; then
+    echo
+    echo "${red}${bold}The demo failed (exit code $rc).${reset}"
+    if [[ -s $WORK/emulator.log ]]; then
+      echo "Last lines of the emulator's log:"
+      tail -n 20 "$WORK/emulator.log" | sed 's/^/    /'
+    fi
+  fi
+  if [[ ${NOVITA_DEMO_KEEP:-} == 1 ]]; then
+    echo "Working directory kept: $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+cd "$ROOT"
+
+step "Checking the tools" \
+  "The demo needs Go (to build the provider and the emulator) and Terraform 1.11 or newer."
+command -v go >/dev/null || { echo "Go is not installed: see README.md, Prerequisites." >&2; exit 1; }
+TERRAFORM=$("$ROOT/scripts/install-tools.sh" terraform)
+echo "    $(go version)"
+echo "    $("$TERRAFORM" version | head -n 1) ($TERRAFORM)"
+
+step "Building the provider and the Novita emulator" \
+  "Compiling this repository into $WORK/bin (the first build takes a minute or two)."
+mkdir -p "$WORK/bin"
+go build -o "$WORK/bin/" . ./cmd/novita-emulator
+ls "$WORK/bin" | sed 's/^/    built: /'
+
+step "Starting the Novita emulator" \
+  "An in-memory imitation of Novita's API on this machine: endpoints, storage, registry credentials," \
+  "a job gateway and simulated GPU workers. Nothing leaves this machine and nothing is billed." \
+  "Simulated workers run ${SPEED}x faster than real ones; endpoints take $CREATE_DELAY to start."
+"$WORK/bin/novita-emulator" -port-file "$WORK/emulator.url" -speed "$SPEED" -create-delay "$CREATE_DELAY" \
+  >"$WORK/emulator.log" 2>&1 &
+EMULATOR_PID=$!
+for _ in $(seq 1 100); do # up to 10 s for the emulator to listen
+  [[ -s $WORK/emulator.url ]] && break
+  kill -0 "$EMULATOR_PID" 2>/dev/null || { echo "The emulator exited during start-up." >&2; exit 1; }
+  sleep 0.1
+done
+[[ -s $WORK/emulator.url ]] || { echo "The emulator did not start listening within 10 s." >&2; exit 1; }
+NOVITA_BASE_URL=$(head -n 1 "$WORK/emulator.url")
+export NOVITA_BASE_URL
+export NOVITA_ASYNC_BASE_URL="$NOVITA_BASE_URL/v1"
+export NOVITA_API_KEY=${NOVITA_EMULATOR_API_KEY:-sk_emulator_local_key}
+echo "    listening on $NOVITA_BASE_URL (process $EMULATOR_PID)"
+echo "    the provider reads these, exactly as it would read your real settings:"
+echo "      NOVITA_BASE_URL=$NOVITA_BASE_URL"
+echo "      NOVITA_ASYNC_BASE_URL=$NOVITA_ASYNC_BASE_URL"
+echo "      NOVITA_API_KEY=$NOVITA_API_KEY (the emulator's key, not a real one)"
+
+step "Preparing a Terraform working directory" \
+  "Copying examples/quickstart to $WORK/quickstart, and telling Terraform to use the provider" \
+  "just built instead of downloading one (a private CLI config with dev_overrides)."
+cat >"$WORK/terraformrc" <<CONFIG
+provider_installation {
+  dev_overrides {
+    "novitalabs/novita" = "$WORK/bin"
+  }
+  direct {}
+}
+CONFIG
+export TF_CLI_CONFIG_FILE="$WORK/terraformrc"
+export TF_INPUT=0 CHECKPOINT_DISABLE=1
+mkdir -p "$WORK/quickstart"
+cp "$ROOT"/examples/quickstart/*.tf "$WORK/quickstart/"
+cd "$WORK/quickstart"
+# The demo fills in the optional settings so that every part of the quickstart is exercised:
+# a bucket for the images (the secret goes through the write-only secret_env_wo) and the
+# registry credential. Against the real Novita you would set these to your own values.
+export TF_VAR_bucket_name=demo-bucket
+export TF_VAR_bucket_access_key_id=DEMOACCESSKEY
+export TF_VAR_bucket_secret_access_key=demo-secret-never-in-state
+export TF_VAR_use_registry_credential=true
+echo "    (Terraform prints a warning about development overrides: that is expected here.)"
+
+step "terraform apply: creating the quickstart" \
+  "A registry credential, 10 GB of cloud storage, an async ComfyUI endpoint on RTX 4090 workers" \
+  "(it waits until the endpoint is serving), then a smoke-test job that must complete."
+"$TERRAFORM" apply -auto-approve
+
+echo
+echo "    ${bold}Outputs:${reset}"
+"$TERRAFORM" output | sed 's/^/      /'
+if grep -q demo-secret-never-in-state terraform.tfstate; then
+  echo "${red}The bucket secret was found in the state file.${reset}" >&2
+  exit 1
+fi
+echo "    The bucket secret and the registry password are not in terraform.tfstate (write-only)."
+
+step "terraform plan: checking that nothing drifts" \
+  "A second plan right after the apply must find nothing to change."
+set +e
+"$TERRAFORM" plan -detailed-exitcode
+plan_rc=$?
+set -e
+case $plan_rc in
+  0) echo "    ${green}No changes: the configuration and the emulator agree.${reset}" ;;
+  2) echo "${red}The second plan wants changes: the provider has a perpetual diff.${reset}" >&2; exit 1 ;;
+  *) echo "${red}terraform plan failed.${reset}" >&2; exit 1 ;;
+esac
+
+step "terraform destroy: removing everything" \
+  "Deleting the job, the endpoint, the storage and the credential."
+"$TERRAFORM" destroy -auto-approve
+
+echo
+echo "${green}${bold}Demo finished in $((SECONDS - START)) s.${reset} To run the same configuration against Novita:"
+echo "    cd examples/quickstart && export NOVITA_API_KEY=sk_... && terraform init && terraform apply"
