@@ -47,11 +47,10 @@ func TestDefaultKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer emu.Close()
-	h := &harness{t: t, emu: emu}
-	srvURL := serveForTest(t, emu)
-	h.url = srvURL
+	t.Cleanup(func() { emu.Close() })
+	h := &harness{t: t, emu: emu, url: serveForTest(t, emu)}
 	mustOK(t, h.get(v1+"/clusters", DefaultAPIKey))
+	wantError(t, h.get(v1+"/clusters", keyA), http.StatusUnauthorized, "UNAUTHORIZED")
 }
 
 func TestRouting(t *testing.T) {
