@@ -29,6 +29,7 @@ type config struct {
 	createDelay time.Duration
 	updateDelay time.Duration
 	deleteDelay time.Duration
+	reactivate  time.Duration
 }
 
 func main() {
@@ -65,6 +66,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.DurationVar(&cfg.createDelay, "create-delay", 5*time.Second, "time an endpoint stays creating")
 	fs.DurationVar(&cfg.updateDelay, "update-delay", 3*time.Second, "time an endpoint stays updating")
 	fs.DurationVar(&cfg.deleteDelay, "delete-delay", 2*time.Second, "time an endpoint stays deleting")
+	fs.DurationVar(&cfg.reactivate, "cluster-reactivation", 0, "after a cluster's last endpoint is deleted, refuse the next create there once within this time (0: off)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -101,12 +103,13 @@ func checkLoopback(addr string) error {
 // serve runs the emulator until ctx ends. ready, if set, receives the base URL once listening.
 func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func(baseURL string)) error {
 	emu, err := emulator.New(emulator.Options{
-		Keys:        map[string]string{cfg.apiKey: "default"},
-		CreateDelay: cfg.createDelay,
-		UpdateDelay: cfg.updateDelay,
-		DeleteDelay: cfg.deleteDelay,
-		Speed:       cfg.speed,
-		StateFile:   cfg.stateFile,
+		Keys:                map[string]string{cfg.apiKey: "default"},
+		CreateDelay:         cfg.createDelay,
+		UpdateDelay:         cfg.updateDelay,
+		DeleteDelay:         cfg.deleteDelay,
+		ClusterReactivation: cfg.reactivate,
+		Speed:               cfg.speed,
+		StateFile:           cfg.stateFile,
 	})
 	if err != nil {
 		return err

@@ -37,6 +37,10 @@ type Options struct {
 	Speed                                 float64           // passed to the job gateway
 	StateFile                             string            // optional: loaded at New, saved after every mutation
 	ColdStart                             time.Duration     // passed to the job gateway: 0 its default, < 0 instant
+	// ClusterReactivation, when > 0, simulates a seen quirk: for this long after a team's last
+	// endpoint in a cluster is fully deleted, the team's next create there fails once with
+	// "cluster is not active, please retry later". 0 turns it off.
+	ClusterReactivation time.Duration
 }
 
 // Emulator is an http.Handler serving the Novita APIs from memory.
@@ -56,6 +60,7 @@ type Emulator struct {
 	forget      []string // fully deleted endpoints the gateway has not been told about yet
 	faults      []Fault
 	requests    map[string]int
+	inactive    map[string]time.Time // team+"/"+cluster -> until when the next create is refused once
 }
 
 // New returns an emulator, loading Options.StateFile when it exists.
@@ -68,6 +73,7 @@ func New(opts Options) (*Emulator, error) {
 		storages:    map[string]*storageRecord{},
 		credentials: map[string]*credentialRecord{},
 		requests:    map[string]int{},
+		inactive:    map[string]time.Time{},
 	}
 	if e.keys == nil {
 		e.keys = map[string]string{DefaultAPIKey: "default"}

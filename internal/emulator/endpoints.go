@@ -91,8 +91,38 @@ func (e *Emulator) settleLocked() {
 			delete(e.endpoints, id)
 			e.forget = append(e.forget, id)
 			e.dirty = true
+			e.noteClusterEmptied(rec)
 		}
 	}
+}
+
+// noteClusterEmptied starts the ClusterReactivation window when rec was its team's last endpoint
+// in its cluster.
+func (e *Emulator) noteClusterEmptied(rec *endpointRecord) {
+	if e.opts.ClusterReactivation <= 0 {
+		return
+	}
+	for _, other := range e.endpoints {
+		if other.Team == rec.Team && other.ClusterID == rec.ClusterID {
+			return
+		}
+	}
+	goneAt := rec.PendingSince.Add(e.opts.DeleteDelay)
+	e.inactive[rec.Team+"/"+rec.ClusterID] = goneAt.Add(e.opts.ClusterReactivation)
+}
+
+// refuseInactiveCluster fails the first create in a cluster that was just emptied, once.
+func (e *Emulator) refuseInactiveCluster(team, cluster string) *apiError {
+	key := team + "/" + cluster
+	until, ok := e.inactive[key]
+	if !ok {
+		return nil
+	}
+	delete(e.inactive, key)
+	if !e.now().Before(until) {
+		return nil
+	}
+	return badRequest("REQUEST", "cluster is not active, please retry later")
 }
 
 // settleEndpoint moves rec along its lifecycle; it reports true when the endpoint is gone.
@@ -466,6 +496,9 @@ func (e *Emulator) createEndpoint(c *call) (any, *apiError) {
 		if other.Team == c.team && other.AppName == ep.AppName {
 			return nil, badRequest("SERVERLESS_APP_NAME_IS_EXIST", "appName %q is already used by endpoint %q", ep.AppName, other.ID)
 		}
+	}
+	if err := e.refuseInactiveCluster(c.team, ep.ClusterID); err != nil {
+		return nil, err
 	}
 	ep.CreatedAt = e.now()
 	ep.UpdatedAt = ep.CreatedAt

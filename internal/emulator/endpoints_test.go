@@ -459,3 +459,45 @@ func TestDirectoryLookup(t *testing.T) {
 		t.Error("unknown name found")
 	}
 }
+
+func TestClusterReactivationRefusesOnce(t *testing.T) {
+	h := newHarness(t, Options{DeleteDelay: time.Second, ClusterReactivation: 5 * time.Second})
+	a := h.mustCreateEndpoint(keyA, endpointSpec())
+	b := h.mustCreateEndpoint(keyA, endpointSpec())
+	mustOK(t, h.post(v1+"/endpoint/delete", keyA, `{"id":"`+a+`"}`))
+	h.clock.Advance(time.Second)
+	h.mustCreateEndpoint(keyA, endpointSpec()) // b still lives in the cluster: no refusal
+	for _, id := range h.listIDs(keyA) {
+		mustOK(t, h.post(v1+"/endpoint/delete", keyA, `{"id":"`+id+`"}`))
+	}
+	h.clock.Advance(time.Second)
+	if _, ok := h.emu.Endpoint(b); ok {
+		t.Fatal("endpoints not deleted")
+	}
+
+	// Another team and another cluster are unaffected.
+	h.mustCreateEndpoint(keyB, endpointSpec())
+	h.mustCreateEndpoint(keyA, set(endpointSpec(), "clusterID", "eu-frankfurt-1"))
+	r := h.createEndpoint(keyA, endpointSpec())
+	wantError(t, r, http.StatusBadRequest, "REQUEST")
+	if !strings.Contains(r.message(), "cluster is not active") {
+		t.Errorf("message = %q", r.message())
+	}
+	h.mustCreateEndpoint(keyA, endpointSpec()) // the retry succeeds
+
+	// Off by default.
+	h2 := newHarness(t, Options{})
+	id := h2.mustCreateEndpoint(keyA, endpointSpec())
+	mustOK(t, h2.post(v1+"/endpoint/delete", keyA, `{"id":"`+id+`"}`))
+	h2.mustCreateEndpoint(keyA, endpointSpec())
+}
+
+// listIDs lists the team's endpoint ids (one page).
+func (h *harness) listIDs(key string) []string {
+	h.t.Helper()
+	var ids []string
+	for _, e := range mustOK(h.t, h.get(v1+"/endpoints?pageSize=100", key)).obj()["endpoints"].([]any) {
+		ids = append(ids, e.(map[string]any)["id"].(string))
+	}
+	return ids
+}
