@@ -174,11 +174,17 @@ func stringOrEnv(v types.String, env string) string {
 }
 
 func (p *novitaProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewCloudStorageResource,
+		NewRegistryCredentialResource,
+	}
 }
 
 func (p *novitaProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewCloudStorageDataSource,
+		NewRegistryCredentialDataSource,
+	}
 }
 
 // configuredData extracts providerData in a resource's or data source's Configure. It returns nil
