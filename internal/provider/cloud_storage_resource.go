@@ -407,8 +407,16 @@ func storageErrorHint(err error) string {
 		return "The requested size exceeds what the account or cluster allows; choose a smaller size_gb."
 	case client.HasReason(err, "BALANCE_NOT_ENOUGH"):
 		return "The account balance is too low; top it up and apply again."
+	case errors.Is(err, client.ErrMaybeCreated):
+		return maybeCreatedHint("cloud storage", "novita_cloud_storage")
 	}
 	return ""
+}
+
+// maybeCreatedHint tells the user what to do when a create failed after the API may have acted.
+func maybeCreatedHint(kind, typeName string) string {
+	return "The " + kind + " may have been created although the request failed. Look for it (the " + typeName +
+		" data source, or the Novita console) and import it with `terraform import` instead of applying again, which could create a duplicate."
 }
 
 // apiErrorDetail renders an API error for a diagnostic detail, with an optional hint.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -243,7 +244,12 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 	}
 	id, err := r.data.client.CreateRegistryCredential(ctx, plan.createRequest(passwordWO))
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Create Registry Credential", err.Error())
+		resp.Diagnostics.AddError("Unable to Create Registry Credential", apiErrorDetail(err, func(err error) string {
+			if errors.Is(err, client.ErrMaybeCreated) {
+				return maybeCreatedHint("registry credential", "novita_registry_credential")
+			}
+			return ""
+		}))
 		return
 	}
 	ctx = tflog.SetField(ctx, "registry_credential_id", id)
