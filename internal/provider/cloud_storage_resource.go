@@ -226,8 +226,8 @@ func (r *cloudStorageResource) ModifyPlan(ctx context.Context, req resource.Modi
 			"Reading the clusters to check cluster_id failed: "+err.Error())
 		return
 	}
-	if msg := storageClusterError(cat.Clusters, plan.ClusterID.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(path.Root("cluster_id"), "Cluster Does Not Support Network Storage", msg)
+	if summary, detail := storageClusterError(cat.Clusters, plan.ClusterID.ValueString()); summary != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("cluster_id"), summary, detail)
 	}
 }
 
@@ -245,16 +245,16 @@ func shrinkError(stateSize, planSize types.Int64) string {
 		stateSize.ValueInt64(), planSize.ValueInt64(), stateSize.ValueInt64())
 }
 
-// storageClusterError explains why id cannot host network storage, naming the clusters that
-// can, or is empty when it can.
-func storageClusterError(clusters []client.Cluster, id string) string {
+// storageClusterError explains (a diagnostic summary and detail) why id cannot host network
+// storage, naming the clusters that can; both are empty when it can.
+func storageClusterError(clusters []client.Cluster, id string) (string, string) {
 	var supported []string
 	found := false
 	for _, c := range clusters {
 		if c.SupportNetworkStorage {
 			supported = append(supported, fmt.Sprintf("%s (%s)", c.ID, c.Name))
 			if c.ID == id {
-				return ""
+				return "", ""
 			}
 		}
 		if c.ID == id {
@@ -266,9 +266,9 @@ func storageClusterError(clusters []client.Cluster, id string) string {
 		list = strings.Join(supported, ", ")
 	}
 	if !found {
-		return fmt.Sprintf("Cluster %q does not exist in this account. Clusters that support network storage: %s.", id, list)
+		return "Unknown Cluster", fmt.Sprintf("Cluster %q does not exist in this account. Clusters that support network storage: %s.", id, list)
 	}
-	return fmt.Sprintf("Cluster %q does not support network storage. Clusters that do: %s.", id, list)
+	return "Cluster Does Not Support Network Storage", fmt.Sprintf("Cluster %q does not support network storage. Clusters that do: %s.", id, list)
 }
 
 func (r *cloudStorageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

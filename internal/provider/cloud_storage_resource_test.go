@@ -3,20 +3,36 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
 )
 
 func TestCloudStorageResource_schemaIsValid(t *testing.T) {
 	ctx := context.Background()
-	var resp resource.SchemaResponse
-	NewCloudStorageResource().Schema(ctx, resource.SchemaRequest{}, &resp)
+	var resp fwresource.SchemaResponse
+	NewCloudStorageResource().Schema(ctx, fwresource.SchemaRequest{}, &resp)
 	if resp.Diagnostics.HasError() {
 		t.Fatalf("schema: %v", resp.Diagnostics)
 	}
@@ -35,7 +51,7 @@ func TestCloudStorageModel_setFromAPI(t *testing.T) {
 		ClusterID: types.StringValue("c1"), ClusterName: types.StringValue("Cluster-1"), Price: types.StringValue("0.70"),
 		CreatedAt: types.StringValue("2023-11-14T22:13:20Z"), DeletionProtection: types.BoolValue(true),
 	}
-	if m != want {
+	if !reflect.DeepEqual(m, want) {
 		t.Errorf("got %+v\nwant %+v", m, want)
 	}
 
@@ -104,19 +120,19 @@ func TestStorageClusterError(t *testing.T) {
 		{ID: "b", Name: "B", SupportNetworkStorage: false},
 		{ID: "c", Name: "C", SupportNetworkStorage: true},
 	}
-	if msg := storageClusterError(clusters, "c"); msg != "" {
-		t.Errorf("supported cluster refused: %q", msg)
+	if summary, detail := storageClusterError(clusters, "c"); summary != "" || detail != "" {
+		t.Errorf("supported cluster refused: %q %q", summary, detail)
 	}
-	msg := storageClusterError(clusters, "b")
-	if !strings.Contains(msg, `"b" does not support network storage`) || !strings.Contains(msg, "a (A), c (C)") {
-		t.Errorf("unsupported cluster: %q", msg)
+	summary, detail := storageClusterError(clusters, "b")
+	if summary != "Cluster Does Not Support Network Storage" || !strings.Contains(detail, `"b" does not support network storage`) || !strings.Contains(detail, "a (A), c (C)") {
+		t.Errorf("unsupported cluster: %q %q", summary, detail)
 	}
-	msg = storageClusterError(clusters, "zz")
-	if !strings.Contains(msg, `"zz" does not exist`) || !strings.Contains(msg, "a (A), c (C)") {
-		t.Errorf("unknown cluster: %q", msg)
+	summary, detail = storageClusterError(clusters, "zz")
+	if summary != "Unknown Cluster" || !strings.Contains(detail, `"zz" does not exist`) || !strings.Contains(detail, "a (A), c (C)") {
+		t.Errorf("unknown cluster: %q %q", summary, detail)
 	}
-	if msg := storageClusterError(nil, "a"); !strings.Contains(msg, "none") {
-		t.Errorf("no clusters: %q", msg)
+	if _, detail := storageClusterError(nil, "a"); !strings.Contains(detail, "none") {
+		t.Errorf("no clusters: %q", detail)
 	}
 }
 
@@ -190,4 +206,430 @@ func TestRetryWhileInUse(t *testing.T) {
 			t.Errorf("err = %v after %d calls", err, calls)
 		}
 	})
+}
+
+// ---- acceptance tests ----
+
+const storageAddr = "novita_cloud_storage.test"
+
+// testClient returns an API client aimed at the test's environment, for arranging objects that
+// Terraform does not manage (an endpoint that mounts a storage, for instance).
+func testClient(t *testing.T, env *testEnv) *client.Client {
+	t.Helper()
+	cfg := client.Config{APIKey: os.Getenv(envAPIKey), BaseURL: os.Getenv(envBaseURL), PollFloor: 10 * time.Millisecond}
+	if env.Emu != nil {
+		m := regexp.MustCompile(`base_url\s*=\s*"([^"]+)"`).FindStringSubmatch(env.providerConfig)
+		if m == nil {
+			t.Fatal("no base_url in the test provider configuration")
+		}
+		cfg.APIKey, cfg.BaseURL = emulator.DefaultAPIKey, m[1]
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// wrappedMessage matches the given parts of a diagnostic in order, whatever Terraform's line
+// wrapping did to the spaces inside them.
+func wrappedMessage(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
+// testStorageClusters picks, from the account's clusters, two that support network storage and
+// one that does not (empty if none).
+func testStorageClusters(t *testing.T, env *testEnv) (a, b, unsupported string) {
+	t.Helper()
+	clusters, err := testClient(t, env).ListClusters(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ok []string
+	for _, c := range clusters {
+		if c.SupportNetworkStorage {
+			ok = append(ok, c.ID)
+		} else if unsupported == "" {
+			unsupported = c.ID
+		}
+	}
+	if len(ok) < 2 {
+		t.Skipf("needs two clusters with network storage, found %v", ok)
+	}
+	return ok[0], ok[1], unsupported
+}
+
+func storageConfig(env *testEnv, name string, size int, cluster, extra string) string {
+	return env.config(fmt.Sprintf(`
+resource "novita_cloud_storage" "test" {
+  name       = %q
+  size_gb    = %d
+  cluster_id = %q
+  %s
+}
+`, name, size, cluster, extra))
+}
+
+// checkStoragesDestroyed is a CheckDestroy: no storage of the final state is left in the emulator.
+func checkStoragesDestroyed(env *testEnv) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		if env.Emu == nil {
+			return nil
+		}
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "novita_cloud_storage" {
+				continue
+			}
+			if _, ok := env.Emu.CloudStorage(rs.Primary.ID); ok {
+				return fmt.Errorf("cloud storage %s still exists", rs.Primary.ID)
+			}
+		}
+		return nil
+	}
+}
+
+// captureID stores a resource's id into *id when the step's checks run.
+func captureID(addr string, id *string) resource.TestCheckFunc {
+	return resource.TestCheckResourceAttrWith(addr, "id", func(v string) error { *id = v; return nil })
+}
+
+func TestAccCloudStorageResource_lifecycle(t *testing.T) {
+	env := newTestEnv(t)
+	clusterA, clusterB, _ := testStorageClusters(t, env)
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	var id string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkStoragesDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config: storageConfig(env, "acc-models", 10, clusterA, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(storageAddr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(storageAddr, tfjsonpath.New("id")),
+					newID.AddStateValue(storageAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("name"), knownvalue.StringExact("acc-models")),
+					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("size_gb"), knownvalue.Int64Exact(10)),
+					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("cluster_id"), knownvalue.StringExact(clusterA)),
+					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("cluster_name"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("price"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
+					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("deletion_protection"), knownvalue.Bool(false)),
+				},
+				Check: captureID(storageAddr, &id),
+			},
+			{
+				ResourceName:      storageAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				// Rename and grow in place.
+				Config: storageConfig(env, "acc-models-2", 25, clusterA, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(storageAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(storageAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("name"), knownvalue.StringExact("acc-models-2")),
+					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("size_gb"), knownvalue.Int64Exact(25)),
+				},
+				Check: func(*terraform.State) error {
+					if env.Emu == nil {
+						return nil
+					}
+					st, ok := env.Emu.CloudStorage(id)
+					if !ok || st.Name != "acc-models-2" || st.SizeGB != 25 {
+						return fmt.Errorf("emulator has %+v (found %v), want acc-models-2 at 25 GB", st, ok)
+					}
+					return nil
+				},
+			},
+			{
+				// Another cluster is another storage.
+				Config: storageConfig(env, "acc-models-2", 25, clusterB, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(storageAddr, plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					newID.AddStateValue(storageAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("cluster_id"), knownvalue.StringExact(clusterB)),
+				},
+				Check: func(*terraform.State) error {
+					if env.Emu == nil {
+						return nil
+					}
+					if _, ok := env.Emu.CloudStorage(id); ok {
+						return fmt.Errorf("replaced storage %s still exists", id)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccCloudStorageResource_drift(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	clusterA, _, _ := testStorageClusters(t, env)
+	var id string
+	cfg := storageConfig(env, "acc-drift", 10, clusterA, "")
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkStoragesDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureID(storageAddr, &id)},
+			{
+				// Deleted behind Terraform's back: planned again as a new storage.
+				PreConfig: func() {
+					if !env.Emu.RemoveCloudStorage(id) {
+						t.Fatalf("storage %s not in the emulator", id)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(storageAddr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttrWith(storageAddr, "id", func(v string) error {
+						if v == id {
+							return fmt.Errorf("id %s was not replaced by a new storage", v)
+						}
+						return nil
+					}),
+					captureID(storageAddr, &id),
+				),
+			},
+			{
+				// Renamed behind Terraform's back: planned as an in-place update back to the config.
+				PreConfig: func() {
+					env.Emu.ChangeCloudStorage(id, func(s *emulator.CloudStorage) { s.Name = "renamed-out-of-band" })
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(storageAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					if st, _ := env.Emu.CloudStorage(id); st.Name != "acc-drift" {
+						return fmt.Errorf("emulator name = %q, want it restored to acc-drift", st.Name)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccCloudStorageResource_planErrors(t *testing.T) {
+	env := newTestEnv(t)
+	clusterA, _, unsupported := testStorageClusters(t, env)
+	steps := []resource.TestStep{
+		{
+			Config:      storageConfig(env, "acc-small", 9, clusterA, ""),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`size_gb value must be at least 10`),
+		},
+		{
+			Config:      storageConfig(env, "bad_name", 10, clusterA, ""),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`must contain only letters, digits and hyphens`),
+		},
+		{
+			Config:      storageConfig(env, "acc-nowhere", 10, "no-such-cluster", ""),
+			PlanOnly:    true,
+			ExpectError: wrappedMessage(`Unknown Cluster`, `"no-such-cluster" does not exist`, `Clusters that support network storage:`, clusterA),
+		},
+	}
+	if unsupported != "" {
+		steps = append(steps, resource.TestStep{
+			Config:      storageConfig(env, "acc-unsupported", 10, unsupported, ""),
+			PlanOnly:    true,
+			ExpectError: wrappedMessage(`Cluster Does Not Support Network Storage`, `"`+unsupported+`" does not support network storage`, `Clusters that do:`, clusterA),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+}
+
+func TestAccCloudStorageResource_shrinkFailsPlan(t *testing.T) {
+	env := newTestEnv(t)
+	clusterA, clusterB, _ := testStorageClusters(t, env)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkStoragesDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: storageConfig(env, "acc-shrink", 20, clusterA, "")},
+			{
+				Config:      storageConfig(env, "acc-shrink", 15, clusterA, ""),
+				ExpectError: wrappedMessage(`Cloud Storage Cannot Shrink`, `from 20 to 15 GB`, `Shrinking cloud storage would lose data and is not supported`),
+			},
+			{
+				// Shrinking together with a move to another cluster makes a new storage: allowed.
+				Config: storageConfig(env, "acc-shrink", 15, clusterB, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(storageAddr, plancheck.ResourceActionReplace)},
+				},
+			},
+		},
+	})
+}
+
+func TestAccCloudStorageResource_deletionProtection(t *testing.T) {
+	env := newTestEnv(t)
+	clusterA, _, _ := testStorageClusters(t, env)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkStoragesDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config: storageConfig(env, "acc-protected", 10, clusterA, "deletion_protection = true"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				Config:      storageConfig(env, "acc-protected", 10, clusterA, "deletion_protection = true"),
+				Destroy:     true,
+				ExpectError: wrappedMessage(`Cloud Storage Is Protected From Deletion`, `has deletion_protection = true, so it was not deleted`),
+			},
+			{
+				// Lifting the protection is an in-place change; then the final destroy succeeds.
+				Config: storageConfig(env, "acc-protected", 10, clusterA, "deletion_protection = false"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(storageAddr, plancheck.ResourceActionUpdate)},
+				},
+			},
+		},
+	})
+}
+
+// TestAccCloudStorageResource_deleteWaitsWhileInUse mounts the storage on an endpoint made with
+// the client: destroy fails with NETWORK_STORAGE_IN_USE once its timeout passes, and succeeds
+// once the endpoint (which takes a moment to delete) has gone.
+func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
+	env := newTestEnv(t, func(o *emulator.Options) { o.DeleteDelay = 2 * time.Second })
+	env.requireEmulator(t)
+	clusterA, _, _ := testStorageClusters(t, env)
+	c := testClient(t, env)
+	ctx := context.Background()
+	var storageID, endpointID string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkStoragesDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config: storageConfig(env, "acc-in-use", 10, clusterA, `timeouts = { delete = "1s" }`),
+				Check: resource.ComposeTestCheckFunc(captureID(storageAddr, &storageID), func(*terraform.State) error {
+					var err error
+					endpointID, err = c.CreateEndpoint(ctx, testEndpointSpec(clusterA, storageID, ""))
+					return err
+				}),
+			},
+			{
+				Config:      env.config(""),
+				ExpectError: wrappedMessage(`Unable to Delete Cloud Storage`, `still mounted by endpoint`, `(NETWORK_STORAGE_IN_USE) after waiting 1s`),
+			},
+			{
+				// A longer timeout covers the endpoint's deletion (2s in this emulator).
+				Config: storageConfig(env, "acc-in-use", 10, clusterA, `timeouts = { delete = "1m" }`),
+			},
+			{
+				PreConfig: func() {
+					if err := c.DeleteEndpoint(ctx, endpointID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: env.config(""),
+				Check: func(*terraform.State) error {
+					if _, ok := env.Emu.Endpoint(endpointID); ok {
+						return fmt.Errorf("the storage was deleted while endpoint %s still existed", endpointID)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// testEndpointSpec is a small endpoint in cluster that mounts storageID (if set) and pulls with
+// credentialID (if set).
+func testEndpointSpec(cluster, storageID, credentialID string) client.EndpointSpec {
+	spec := client.EndpointSpec{
+		Name:         "acc-user",
+		Type:         "async",
+		WorkerConfig: client.WorkerConfig{MinNum: 0, MaxNum: 1, FreeTimeout: 60, MaxConcurrent: 1, GPUNum: 1},
+		Ports:        []client.Port{{Port: 8080}},
+		Policy:       client.Policy{Type: "queue", Value: 60},
+		Image:        client.Image{Image: "example/worker:latest", AuthID: credentialID},
+		Products:     []client.ProductRef{{ID: "SL-serverless-1"}},
+		ClusterID:    cluster,
+		VolumeMounts: []client.VolumeMount{},
+		Envs:         []client.Env{},
+	}
+	if storageID != "" {
+		spec.VolumeMounts = append(spec.VolumeMounts, client.VolumeMount{Type: "network", ID: storageID, MountPath: "/data"})
+	}
+	return spec
+}
+
+// TestCloudStorageResource_readNotFound calls Read directly, without Terraform: a storage that is
+// gone leaves a null state; one that exists is read in.
+func TestCloudStorageResource_readNotFound(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	clusterA, _, _ := testStorageClusters(t, env)
+	c := testClient(t, env)
+	ctx := context.Background()
+	r := &cloudStorageResource{data: &providerData{client: c}}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+
+	read := func(id string) tfsdk.State {
+		state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+		prior := cloudStorageModel{
+			ID: types.StringValue(id), Name: types.StringValue("x"), SizeGB: types.Int64Value(10), ClusterID: types.StringValue(clusterA),
+			ClusterName: types.StringNull(), Price: types.StringNull(), CreatedAt: types.StringNull(), DeletionProtection: types.BoolValue(false),
+			Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"delete": types.StringType})},
+		}
+		if diags := state.Set(ctx, &prior); diags.HasError() {
+			t.Fatal(diags)
+		}
+		resp := fwresource.ReadResponse{State: state}
+		r.Read(ctx, fwresource.ReadRequest{State: state}, &resp)
+		if resp.Diagnostics.HasError() {
+			t.Fatalf("Read: %v", resp.Diagnostics)
+		}
+		return resp.State
+	}
+
+	if got := read("00000000-0000-0000-0000-000000000000"); !got.Raw.IsNull() {
+		t.Errorf("state after reading a missing storage = %v, want removed", got.Raw)
+	}
+
+	id, err := c.CreateCloudStorage(ctx, client.CreateCloudStorageRequest{ClusterID: clusterA, Name: "unit-read", SizeGB: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got cloudStorageModel
+	if diags := read(id).Get(ctx, &got); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if got.Name.ValueString() != "unit-read" || got.SizeGB.ValueInt64() != 12 || got.ClusterName.IsNull() {
+		t.Errorf("read an existing storage as %+v", got)
+	}
 }
