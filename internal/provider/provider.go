@@ -177,6 +177,7 @@ func (p *novitaProvider) Resources(_ context.Context) []func() resource.Resource
 	return []func() resource.Resource{
 		NewCloudStorageResource,
 		NewRegistryCredentialResource,
+		NewJobResource,
 	}
 }
 
@@ -184,6 +185,11 @@ func (p *novitaProvider) DataSources(_ context.Context) []func() datasource.Data
 	return []func() datasource.DataSource{
 		NewCloudStorageDataSource,
 		NewRegistryCredentialDataSource,
+		NewJobDataSource,
+		NewEndpointHealthDataSource,
+		NewGPUProductsDataSource,
+		NewClustersDataSource,
+		NewEndpointLimitsDataSource,
 	}
 }
 
