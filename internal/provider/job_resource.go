@@ -38,12 +38,6 @@ var (
 // defaultJobCreateTimeout bounds submitting a job and waiting for its final status.
 const defaultJobCreateTimeout = 20 * time.Minute
 
-// maxJobBodyBytes is the gateway's limit on a submit request body. TODO: client.MaxJobBodyBytes once it lands.
-const maxJobBodyBytes = 4 << 20
-
-// errMaybeCreated: TODO client.ErrMaybeCreated once it lands.
-var errMaybeCreated = errors.New("maybe created")
-
 // jobStatuses are the statuses the job gateway reports, in lifecycle order.
 var jobStatuses = []string{
 	client.JobPending, client.JobInProgress, client.JobCompleted,
@@ -135,7 +129,7 @@ type jobBodyLimitValidator struct{}
 var _ validator.String = jobBodyLimitValidator{}
 
 func (jobBodyLimitValidator) Description(context.Context) string {
-	return fmt.Sprintf("the job body {\"input\": ...} must be at most %d bytes (4 MiB)", maxJobBodyBytes)
+	return fmt.Sprintf("the job body {\"input\": ...} must be at most %d bytes (4 MiB)", client.MaxJobBodyBytes)
 }
 
 func (v jobBodyLimitValidator) MarkdownDescription(ctx context.Context) string {
@@ -150,10 +144,37 @@ func (jobBodyLimitValidator) ValidateString(_ context.Context, req validator.Str
 	if err != nil {
 		return // the JSON type reports invalid JSON itself
 	}
-	if size > maxJobBodyBytes {
+	if size > client.MaxJobBodyBytes {
 		resp.Diagnostics.AddAttributeError(req.Path, "Job Input Too Large",
 			fmt.Sprintf("The job body {\"input\": ...} would be %d bytes; the Novita job gateway accepts at most %d bytes (4 MiB). "+
-				"Upload large data to object storage and pass its URL in the input instead.", size, maxJobBodyBytes))
+				"Upload large data to object storage and pass its URL in the input instead.", size, client.MaxJobBodyBytes))
+	}
+}
+
+// keepEquivalentJSON plans the prior JSON text when the configured text is the same JSON with
+// other whitespace or key order, so such an edit plans no change at all. (The framework runs
+// semantic equality only after apply and read; Terraform accepts a planned prior value that
+// differs from the configuration in text.)
+type keepEquivalentJSON struct{}
+
+var _ planmodifier.String = keepEquivalentJSON{}
+
+func (keepEquivalentJSON) Description(context.Context) string {
+	return "a change of whitespace or key order only is not a change"
+}
+
+func (m keepEquivalentJSON) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (keepEquivalentJSON) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.StateValue.IsNull() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
+		return
+	}
+	equal, diags := jsontypes.NewNormalizedValue(req.StateValue.ValueString()).
+		StringSemanticEquals(ctx, jsontypes.NewNormalizedValue(req.PlanValue.ValueString()))
+	if !diags.HasError() && equal {
+		resp.PlanValue = req.StateValue
 	}
 }
 
@@ -210,6 +231,7 @@ func (r *jobResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				CustomType: jsontypes.NormalizedType{},
 				Validators: []validator.String{jobBodyLimitValidator{}},
 				PlanModifiers: []planmodifier.String{
+					keepEquivalentJSON{},
 					stringplanmodifier.RequiresReplaceIf(requiresReplaceUnlessAdoptedString,
 						"Changing the input submits a new job.", "Changing the input submits a new job."),
 				},
@@ -304,7 +326,7 @@ func (r *jobResource) Create(ctx context.Context, req resource.CreateRequest, re
 	job, err := r.data.client.SubmitJob(ctx, endpoint, input)
 	if err != nil {
 		detail := fmt.Sprintf("Submitting a job to endpoint %q failed: %s\n\nThe endpoint must be an async endpoint that exists and is serving.", endpoint, err)
-		if errors.Is(err, errMaybeCreated) {
+		if errors.Is(err, client.ErrMaybeCreated) {
 			detail += " The gateway may have accepted the job before the failure; its id is unknown, so it is not tracked in state."
 		}
 		resp.Diagnostics.AddError("Unable to Submit Job", detail)

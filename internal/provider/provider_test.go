@@ -28,6 +28,7 @@ type testEnv struct {
 	// Emu is the emulator behind the test, for CheckDestroy and out-of-band changes.
 	// It is nil in live runs; tests that need it call requireEmulator.
 	Emu            *emulator.Emulator
+	baseURL        string // the emulator's URL (async gateway under /v1); empty in live runs
 	providerConfig string
 }
 
@@ -52,7 +53,8 @@ func newTestEnv(t *testing.T, tune ...func(*emulator.Options)) *testEnv {
 		_ = emu.Close()
 	})
 	return &testEnv{
-		Emu: emu,
+		Emu:     emu,
+		baseURL: srv.URL,
 		providerConfig: fmt.Sprintf(`provider "novita" {
   api_key        = %q
   base_url       = %q

@@ -1,0 +1,669 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/novitalabs/terraform-provider-novita/internal/client"
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
+)
+
+// ---- unit tests of the pure parts ----
+
+func TestJobResultFromAPI(t *testing.T) {
+	tests := []struct {
+		name string
+		job  client.Job
+		want jobResultModel
+	}{
+		{
+			name: "completed with output is compacted",
+			job:  client.Job{ID: "j1", Status: client.JobCompleted, Output: json.RawMessage(`{ "images": [ "a" ] }`), DelayTime: 120, ExecutionTime: 4500},
+			want: jobResultModel{
+				Status: types.StringValue("COMPLETED"), Output: jsontypes.NewNormalizedValue(`{"images":["a"]}`),
+				Error: types.StringNull(), DelayTimeMS: types.Int64Value(120), ExecutionTimeMS: types.Int64Value(4500),
+			},
+		},
+		{
+			name: "failed carries the error and no output",
+			job:  client.Job{ID: "j2", Status: client.JobFailed, Error: "boom", ExecutionTime: 100},
+			want: jobResultModel{
+				Status: types.StringValue("FAILED"), Output: jsontypes.NewNormalizedNull(),
+				Error: types.StringValue("boom"), DelayTimeMS: types.Int64Value(0), ExecutionTimeMS: types.Int64Value(100),
+			},
+		},
+		{
+			name: "pending with JSON null output",
+			job:  client.Job{ID: "j3", Status: client.JobPending, Output: json.RawMessage(`null`)},
+			want: jobResultModel{
+				Status: types.StringValue("PENDING"), Output: jsontypes.NewNormalizedNull(),
+				Error: types.StringNull(), DelayTimeMS: types.Int64Value(0), ExecutionTimeMS: types.Int64Value(0),
+			},
+		},
+		{
+			name: "scalar output",
+			job:  client.Job{ID: "j4", Status: client.JobCompleted, Output: json.RawMessage(` "done" `)},
+			want: jobResultModel{
+				Status: types.StringValue("COMPLETED"), Output: jsontypes.NewNormalizedValue(`"done"`),
+				Error: types.StringNull(), DelayTimeMS: types.Int64Value(0), ExecutionTimeMS: types.Int64Value(0),
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := jobResultFromAPI(&tt.job)
+			if got != tt.want {
+				t.Errorf("jobResultFromAPI() = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestJobBodySize(t *testing.T) {
+	tests := []struct {
+		input string
+		want  int
+	}{
+		{`{"a": 1}`, len(`{"input":{"a":1}}`)},
+		{"[1,\n 2]", len(`{"input":[1,2]}`)},
+		{`"<b>"`, len(`{"input":"\u003cb\u003e"}`)}, // encoding/json escapes <, > and &, as the client sends them
+	}
+	for _, tt := range tests {
+		got, err := jobBodySize(tt.input)
+		if err != nil || got != tt.want {
+			t.Errorf("jobBodySize(%q) = %d, %v; want %d", tt.input, got, err, tt.want)
+		}
+	}
+	if _, err := jobBodySize(`{"a":`); err == nil {
+		t.Error("jobBodySize of invalid JSON: want an error")
+	}
+}
+
+func TestJobBodyLimitValidator(t *testing.T) {
+	// A string of n bytes encodes as {"input":"<n bytes>"}: 12 bytes of overhead.
+	atLimit := `"` + strings.Repeat("x", client.MaxJobBodyBytes-12) + `"`
+	overLimit := `"` + strings.Repeat("x", client.MaxJobBodyBytes-11) + `"`
+	tests := []struct {
+		name    string
+		value   types.String
+		wantErr bool
+	}{
+		{"null", types.StringNull(), false},
+		{"unknown", types.StringUnknown(), false},
+		{"small", types.StringValue(`{"a":1}`), false},
+		{"exactly 4 MiB", types.StringValue(atLimit), false},
+		{"one byte over", types.StringValue(overLimit), true},
+		{"invalid JSON is left to the JSON type", types.StringValue(`{`), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := &validator.StringResponse{}
+			jobBodyLimitValidator{}.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("input"), ConfigValue: tt.value}, resp)
+			if got := resp.Diagnostics.HasError(); got != tt.wantErr {
+				t.Fatalf("error = %v, want %v: %v", got, tt.wantErr, resp.Diagnostics)
+			}
+		})
+	}
+}
+
+func TestParseJobImportID(t *testing.T) {
+	tests := []struct {
+		in           string
+		endpoint, id string
+		ok           bool
+	}{
+		{"abc123-myapp/job-1", "abc123-myapp", "job-1", true},
+		{"abc123-abc123/7f3e", "abc123-abc123", "7f3e", true},
+		{"noslash", "", "", false},
+		{"/job", "", "", false},
+		{"endpoint/", "", "", false},
+	}
+	for _, tt := range tests {
+		endpoint, id, ok := parseJobImportID(tt.in)
+		if endpoint != tt.endpoint || id != tt.id || ok != tt.ok {
+			t.Errorf("parseJobImportID(%q) = %q, %q, %v; want %q, %q, %v", tt.in, endpoint, id, ok, tt.endpoint, tt.id, tt.ok)
+		}
+	}
+}
+
+// ---- helpers for acceptance tests ----
+
+// testClock runs with real time plus an offset that a test can move forward, so the emulator
+// keeps working during an apply while a test can still jump hours ahead.
+type testClock struct{ offset atomic.Int64 }
+
+func (c *testClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+
+// withClock makes the emulator use clock.
+func withClock(clock *testClock) func(*emulator.Options) {
+	return func(o *emulator.Options) { o.Now = clock.Now }
+}
+
+// apiClient builds a client for the test's target, to arrange objects that the test does not
+// manage through Terraform (endpoints, jobs submitted from outside).
+func (e *testEnv) apiClient(t *testing.T) *client.Client {
+	t.Helper()
+	cfg := client.Config{APIKey: os.Getenv(envAPIKey), PollFloor: 50 * time.Millisecond, PollCeiling: time.Second}
+	if e.baseURL != "" {
+		cfg.APIKey, cfg.BaseURL, cfg.AsyncBaseURL = emulator.DefaultAPIKey, e.baseURL, e.baseURL+"/v1"
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		t.Fatalf("client.New: %v", err)
+	}
+	return c
+}
+
+// testEndpoint describes an async endpoint a job test needs.
+type testEndpoint struct {
+	image                  string
+	minWorkers, maxWorkers int
+	idleTimeout            int
+	env                    map[string]string
+}
+
+// createTestEndpoint creates a serving async endpoint through the client, deletes it when the
+// test ends, and returns its job name.
+func (e *testEnv) createTestEndpoint(t *testing.T, spec testEndpoint) string {
+	t.Helper()
+	ctx := context.Background()
+	c := e.apiClient(t)
+	if spec.idleTimeout == 0 {
+		spec.idleTimeout = 60
+	}
+	envs := []client.Env{}
+	for k, v := range spec.env {
+		envs = append(envs, client.Env{Key: k, Value: v})
+	}
+	id, err := c.CreateEndpoint(ctx, client.EndpointSpec{
+		Name: "job-test",
+		Type: "async",
+		WorkerConfig: client.WorkerConfig{
+			MinNum: client.Int(spec.minWorkers), MaxNum: client.Int(spec.maxWorkers), FreeTimeout: client.Int(spec.idleTimeout),
+			MaxConcurrent: 1, GPUNum: 1, RequestTimeout: 3600,
+		},
+		Ports:        []client.Port{{Port: 8188}},
+		Policy:       client.Policy{Type: "concurrency", Value: 1},
+		Image:        client.Image{Image: spec.image},
+		Products:     []client.ProductRef{{ID: "SL-serverless-1"}},
+		VolumeMounts: []client.VolumeMount{},
+		Envs:         envs,
+	})
+	if err != nil {
+		t.Fatalf("creating endpoint: %v", err)
+	}
+	t.Cleanup(func() { _ = c.DeleteEndpoint(context.Background(), id) })
+	ep, err := c.WaitForEndpointServing(ctx, id)
+	if err != nil {
+		t.Fatalf("waiting for endpoint %s: %v", id, err)
+	}
+	return client.JobName(ep.ID, ep.AppName)
+}
+
+// captureID stores the value at attribute "id" of a resource or data source into *dst.
+func captureID(address string, dst *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[address]
+		if !ok {
+			return fmt.Errorf("%s not in state", address)
+		}
+		*dst = rs.Primary.ID
+		return nil
+	}
+}
+
+// sleepJobHCL is a novita_job running the sleep worker for the given simulated seconds.
+func sleepJobHCL(name, endpoint string, seconds int, extra string) string {
+	return fmt.Sprintf(`
+resource "novita_job" %q {
+  endpoint_name = %q
+  input         = jsonencode({ seconds = %d })
+  wait          = false
+%s
+}
+`, name, endpoint, seconds, extra)
+}
+
+const sleepWorkerImage = "novitalabs/sleep-worker:latest"
+const echoWorkerImage = "novitalabs/echo-worker:v1" // any image without a special behaviour echoes its input
+
+// ---- acceptance tests ----
+
+// The quickstart's ComfyUI job completes in one apply and returns image URLs in the bucket.
+func TestAccJobResource_comfyUIQuickstart(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t) // the live run would need a real bucket
+	endpoint := env.createTestEndpoint(t, testEndpoint{
+		image: "novitalabs/comfyui-worker:v0.0.1", minWorkers: 0, maxWorkers: 1,
+		env: map[string]string{
+			"BUCKET_ENDPOINT_URL":      "https://s3.us-east-1.amazonaws.com",
+			"BUCKET_ACCESS_KEY_ID":     "AKIAEXAMPLE",
+			"BUCKET_SECRET_ACCESS_KEY": "not-a-real-secret",
+			"BUCKET_NAME":              "novita-smoke",
+		},
+	})
+	config := env.config(fmt.Sprintf(`
+resource "novita_job" "smoke" {
+  endpoint_name = %q
+  input = jsonencode({
+    workflow = {
+      "4" = { class_type = "CheckpointLoaderSimple", inputs = { ckpt_name = "flux1-dev-fp8.safetensors" } }
+      "5" = { class_type = "EmptyLatentImage", inputs = { width = 512, height = 512, batch_size = 1 } }
+      "6" = { class_type = "CLIPTextEncode", inputs = { clip = ["4", 1], text = "a red apple on a table" } }
+      "7" = { class_type = "CLIPTextEncode", inputs = { clip = ["4", 1], text = "blurry, low quality" } }
+      "3" = { class_type = "KSampler", inputs = {
+        model = ["4", 0], positive = ["6", 0], negative = ["7", 0], latent_image = ["5", 0],
+        seed = 42, steps = 10, cfg = 7, sampler_name = "euler", scheduler = "normal", denoise = 1
+      } }
+      "8" = { class_type = "VAEDecode", inputs = { samples = ["3", 0], vae = ["4", 2] } }
+      "9" = { class_type = "SaveImage", inputs = { filename_prefix = "test", images = ["8", 0] } }
+    }
+    output_node_id = "9"
+  })
+}
+
+output "first_image" {
+  value = jsondecode(novita_job.smoke.output).images[0].url
+}
+`, endpoint))
+	imageURL := regexp.MustCompile(`^https://s3\.us-east-1\.amazonaws\.com/novita-smoke/\S+\.png$`)
+	var jobID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("novita_job.smoke", tfjsonpath.New("status"), knownvalue.StringExact("COMPLETED")),
+					statecheck.ExpectKnownValue("novita_job.smoke", tfjsonpath.New("error"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("novita_job.smoke", tfjsonpath.New("wait"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("novita_job.smoke", tfjsonpath.New("expected_status"), knownvalue.StringExact("COMPLETED")),
+					statecheck.ExpectKnownValue("novita_job.smoke", tfjsonpath.New("cancel_on_destroy"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("novita_job.smoke", tfjsonpath.New("execution_time_ms"), knownvalue.Int64Func(func(v int64) error {
+						if v <= 0 {
+							return fmt.Errorf("execution_time_ms = %d, want > 0", v)
+						}
+						return nil
+					})),
+					statecheck.ExpectKnownOutputValue("first_image", knownvalue.StringRegexp(imageURL)),
+				},
+				Check: captureID("novita_job.smoke", &jobID),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// Import adopts the job; the API cannot return its input.
+				ResourceName:            "novita_job.smoke",
+				ImportState:             true,
+				ImportStateIdFunc:       func(*terraform.State) (string, error) { return endpoint + "/" + jobID, nil },
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"input"},
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			// A completed job is left alone on destroy: there is nothing to cancel.
+			if j, ok := env.Emu.Gateway().Job(jobID); !ok || j.Status != "COMPLETED" {
+				return fmt.Errorf("job %s after destroy: %+v (found %v), want COMPLETED", jobID, j, ok)
+			}
+			return nil
+		},
+	})
+}
+
+// After import, the first apply records input without submitting a new job.
+func TestAccJobResource_importAdoptsWithoutResubmitting(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	endpoint := env.createTestEndpoint(t, testEndpoint{image: echoWorkerImage, maxWorkers: 1})
+	job, err := env.apiClient(t).SubmitJob(context.Background(), endpoint, json.RawMessage(`{"hello":"world"}`))
+	if err != nil {
+		t.Fatalf("SubmitJob: %v", err)
+	}
+	config := env.config(fmt.Sprintf(`
+resource "novita_job" "adopted" {
+  endpoint_name = %q
+  input         = jsonencode({ hello = "world" })
+  triggers      = { reason = "adopted" }
+}
+`, endpoint))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:             config,
+				ResourceName:       "novita_job.adopted",
+				ImportState:        true,
+				ImportStateId:      endpoint + "/" + job.ID,
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].ID != job.ID || states[0].Attributes["endpoint_name"] != endpoint {
+						return fmt.Errorf("imported %+v, want job %s on %s", states, job.ID, endpoint)
+					}
+					return nil
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("novita_job.adopted", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("novita_job.adopted", tfjsonpath.New("id"), knownvalue.StringExact(job.ID)),
+					statecheck.ExpectKnownValue("novita_job.adopted", tfjsonpath.New("status"), knownvalue.StringExact("COMPLETED")),
+					statecheck.ExpectKnownValue("novita_job.adopted", tfjsonpath.New("output"), knownvalue.StringExact(`{"hello":"world"}`)),
+				},
+			},
+			{
+				// Once adopted, an input change replaces the job as usual.
+				Config: strings.Replace(config, `"world"`, `"again"`, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("novita_job.adopted", plancheck.ResourceActionReplace)},
+				},
+			},
+			{
+				Config:        config,
+				ResourceName:  "novita_job.adopted",
+				ImportState:   true,
+				ImportStateId: "no-slash",
+				ExpectError:   regexp.MustCompile(`Expected "<endpoint_name>/<job id>"`),
+			},
+		},
+	})
+}
+
+// A failing job fails the apply with its error and stays tainted; expected_status = "" accepts it.
+func TestAccJobResource_failedJob(t *testing.T) {
+	env := newTestEnv(t)
+	endpoint := env.createTestEndpoint(t, testEndpoint{image: echoWorkerImage, maxWorkers: 1})
+	job := func(extra string) string {
+		return env.config(fmt.Sprintf(`
+resource "novita_job" "bad" {
+  endpoint_name = %q
+  input         = jsonencode({ error = "model weights missing" })
+%s
+}
+`, endpoint, extra))
+	}
+	ids := statecheck.CompareValue(compare.ValuesSame()) // the job id stays the same across steps
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      job(""),
+				ExpectError: regexp.MustCompile(`(?s)ended FAILED, expected COMPLETED.*model weights missing`),
+			},
+			{
+				// The failed job was kept in state as tainted: this apply replaces it with a new job.
+				Config: job(`  expected_status = ""`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("novita_job.bad", plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("novita_job.bad", tfjsonpath.New("status"), knownvalue.StringExact("FAILED")),
+					statecheck.ExpectKnownValue("novita_job.bad", tfjsonpath.New("error"), knownvalue.StringExact("model weights missing")),
+					statecheck.ExpectKnownValue("novita_job.bad", tfjsonpath.New("output"), knownvalue.Null()),
+					ids.AddStateValue("novita_job.bad", tfjsonpath.New("id")),
+				},
+			},
+			{
+				// expected_status changes in place: same job, no API call.
+				Config: job(`  expected_status = "FAILED"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("novita_job.bad", plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("novita_job.bad", tfjsonpath.New("expected_status"), knownvalue.StringExact("FAILED")),
+					ids.AddStateValue("novita_job.bad", tfjsonpath.New("id")),
+				},
+			},
+		},
+	})
+}
+
+// A job still running at destroy is cancelled; with cancel_on_destroy = false it is left running.
+func TestAccJobResource_cancelOnDestroy(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	endpoint := env.createTestEndpoint(t, testEndpoint{image: sleepWorkerImage, maxWorkers: 2})
+	var cancelled, kept string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// 100000 simulated seconds: still running long after the test ends, even at Speed 100.
+				Config: env.config(sleepJobHCL("cancelled", endpoint, 100000, "") +
+					sleepJobHCL("kept", endpoint, 100000, "  cancel_on_destroy = false")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("novita_job.cancelled", tfjsonpath.New("status"), knownvalue.StringExact("PENDING")),
+					statecheck.ExpectKnownValue("novita_job.cancelled", tfjsonpath.New("output"), knownvalue.Null()),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					captureID("novita_job.cancelled", &cancelled),
+					captureID("novita_job.kept", &kept),
+				),
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if j, ok := env.Emu.Gateway().Job(cancelled); !ok || j.Status != "CANCELLED" {
+				return fmt.Errorf("job %s after destroy: status %q (found %v), want CANCELLED", cancelled, j.Status, ok)
+			}
+			if j, ok := env.Emu.Gateway().Job(kept); !ok || (j.Status != "PENDING" && j.Status != "IN_PROGRESS") {
+				return fmt.Errorf("job %s with cancel_on_destroy = false after destroy: status %q (found %v), want still queued or running", kept, j.Status, ok)
+			}
+			return nil
+		},
+	})
+}
+
+// input and triggers changes replace the job; a change of formatting or key order does not diff.
+func TestAccJobResource_replaceAndNormalize(t *testing.T) {
+	env := newTestEnv(t)
+	endpoint := env.createTestEndpoint(t, testEndpoint{image: echoWorkerImage, maxWorkers: 1})
+	job := func(input, extra string) string {
+		return env.config(fmt.Sprintf(`
+resource "novita_job" "echo" {
+  endpoint_name = %q
+  input         = %s
+%s
+}
+`, endpoint, input, extra))
+	}
+	const addr = "novita_job.echo"
+	same := statecheck.CompareValue(compare.ValuesSame())
+	differ := statecheck.CompareValue(compare.ValuesDiffer())
+	replace := func() resource.ConfigPlanChecks {
+		return resource.ConfigPlanChecks{
+			PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: job(`jsonencode({ prompt = "apple", steps = 10, nested = { a = 1, b = [1, 2] } })`, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("output"), knownvalue.StringExact(`{"nested":{"a":1,"b":[1,2]},"prompt":"apple","steps":10}`)),
+					same.AddStateValue(addr, tfjsonpath.New("id")),
+					differ.AddStateValue(addr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				// Same JSON, other whitespace and key order: no diff at all.
+				Config: job("<<-EOT\n    {\"steps\": 10,\n      \"nested\": {\"b\": [1, 2], \"a\": 1},   \"prompt\": \"apple\"}\n  EOT", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{same.AddStateValue(addr, tfjsonpath.New("id"))},
+			},
+			{
+				Config:            job(`jsonencode({ prompt = "pear", steps = 10, nested = { a = 1, b = [1, 2] } })`, ""),
+				ConfigPlanChecks:  replace(),
+				ConfigStateChecks: []statecheck.StateCheck{differ.AddStateValue(addr, tfjsonpath.New("id"))},
+			},
+			{
+				Config:            job(`jsonencode({ prompt = "pear", steps = 10, nested = { a = 1, b = [1, 2] } })`, `  triggers = { image = "v1" }`),
+				ConfigPlanChecks:  replace(),
+				ConfigStateChecks: []statecheck.StateCheck{differ.AddStateValue(addr, tfjsonpath.New("id"))},
+			},
+			{
+				Config:            job(`jsonencode({ prompt = "pear", steps = 10, nested = { a = 1, b = [1, 2] } })`, `  triggers = { image = "v2" }`),
+				ConfigPlanChecks:  replace(),
+				ConfigStateChecks: []statecheck.StateCheck{differ.AddStateValue(addr, tfjsonpath.New("id"))},
+			},
+			{
+				// wait, cancel_on_destroy and timeouts change in place.
+				Config: job(`jsonencode({ prompt = "pear", steps = 10, nested = { a = 1, b = [1, 2] } })`,
+					"  triggers = { image = \"v2\" }\n  wait = false\n  cancel_on_destroy = false\n  timeouts = { create = \"5m\" }"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("wait"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("COMPLETED")),
+				},
+			},
+		},
+	})
+}
+
+// Bad inputs fail the plan, before any job is submitted.
+func TestAccJobResource_planErrors(t *testing.T) {
+	env := newTestEnv(t)
+	job := func(attrs string) string {
+		return env.config(fmt.Sprintf(`
+resource "novita_job" "x" {
+  endpoint_name = "0123456789abcdef-app"
+%s
+}
+`, attrs))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      job(`  input = "{\"prompt\": "`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid JSON String Value`),
+			},
+			{
+				// format pads to 4 MiB: with the {"input":...} wrapper the body is over the limit.
+				Config:      job(`  input = jsonencode({ blob = format("%4194304s", "x") })`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Job Input Too Large.*at most 4194304 bytes`),
+			},
+			{
+				Config:      job("  input = jsonencode({})\n  expected_status = \"DONE\""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)expected_status.*COMPLETED`),
+			},
+			{
+				Config:      job("  input = jsonencode({})\n  timeouts = { create = \"soon\" }"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid Attribute Value Time Duration`),
+			},
+		},
+	})
+}
+
+// A job whose result expired at the gateway (6 hours) keeps its state and plans no changes.
+func TestAccJobResource_expiredResultKeepsState(t *testing.T) {
+	clock := &testClock{}
+	env := newTestEnv(t, withClock(clock))
+	env.requireEmulator(t)
+	endpoint := env.createTestEndpoint(t, testEndpoint{image: echoWorkerImage, maxWorkers: 1})
+	config := env.config(fmt.Sprintf(`
+resource "novita_job" "old" {
+  endpoint_name = %q
+  input         = jsonencode({ n = 1 })
+}
+`, endpoint))
+	ids := statecheck.CompareValue(compare.ValuesSame()) // the job id stays the same across steps
+	var jobID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            config,
+				Check:             captureID("novita_job.old", &jobID),
+				ConfigStateChecks: []statecheck.StateCheck{ids.AddStateValue("novita_job.old", tfjsonpath.New("id"))},
+			},
+			{
+				PreConfig: func() {
+					clock.Advance(7 * time.Hour)
+					if _, ok := env.Emu.Gateway().Job(jobID); ok {
+						t.Fatalf("job %s still known to the gateway 7 hours after it completed", jobID)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					ids.AddStateValue("novita_job.old", tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue("novita_job.old", tfjsonpath.New("status"), knownvalue.StringExact("COMPLETED")),
+					statecheck.ExpectKnownValue("novita_job.old", tfjsonpath.New("output"), knownvalue.StringExact(`{"n":1}`)),
+				},
+			},
+		},
+	})
+}
+
+// A wait that outlives the create timeout fails and leaves the job in state (tainted).
+func TestAccJobResource_createTimeout(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	endpoint := env.createTestEndpoint(t, testEndpoint{image: sleepWorkerImage, maxWorkers: 1})
+	var jobID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.config(fmt.Sprintf(`
+resource "novita_job" "slow" {
+  endpoint_name = %q
+  input         = jsonencode({ seconds = 100000 })
+  timeouts      = { create = "2s" }
+}
+`, endpoint)),
+				ExpectError: regexp.MustCompile(`did not reach a final status within the\s+create timeout`),
+			},
+			{
+				// The tainted job is in state with its id; refresh-only to read it without replacing.
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true, // the tainted job plans a replacement
+				Check:              captureID("novita_job.slow", &jobID),
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if j, ok := env.Emu.Gateway().Job(jobID); !ok || j.Status != "CANCELLED" {
+				return fmt.Errorf("timed-out job %s after destroy: status %q (found %v), want CANCELLED", jobID, j.Status, ok)
+			}
+			return nil
+		},
+	})
+}
