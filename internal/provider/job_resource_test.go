@@ -220,18 +220,6 @@ func (e *testEnv) createTestEndpoint(t *testing.T, spec testEndpoint) string {
 	return client.JobName(ep.ID, ep.AppName)
 }
 
-// captureID stores the value at attribute "id" of a resource or data source into *dst.
-func captureID(address string, dst *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[address]
-		if !ok {
-			return fmt.Errorf("%s not in state", address)
-		}
-		*dst = rs.Primary.ID
-		return nil
-	}
-}
-
 // sleepJobHCL is a novita_job running the sleep worker for the given simulated seconds.
 func sleepJobHCL(name, endpoint string, seconds int, extra string) string {
 	return fmt.Sprintf(`
