@@ -142,7 +142,9 @@ func TestServeOnPickedPort(t *testing.T) {
 
 func TestServeRefusesBadStateFile(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "state.json")
-	os.WriteFile(bad, []byte("nope"), 0o600)
+	if err := os.WriteFile(bad, []byte("nope"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cfg, _ := parseFlags([]string{"-state-file", bad}, env(nil), io.Discard)
 	if err := serve(context.Background(), cfg, io.Discard, io.Discard, nil); err == nil {
 		t.Error("serve started over a corrupt state file")

@@ -177,15 +177,15 @@ func (p *portValue) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// queryInt reads an optional positive integer query parameter.
-func queryInt(c *call, name string, def, min, max int) (int, *apiError) {
+// queryPositive reads an optional integer query parameter in 1..hi.
+func queryPositive(c *call, name string, def, hi int) (int, *apiError) {
 	s := c.r.URL.Query().Get(name)
 	if s == "" {
 		return def, nil
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < min || n > max {
-		return 0, invalid("%s must be an integer between %d and %d, got %q", name, min, max, s)
+	if err != nil || n < 1 || n > hi {
+		return 0, invalid("%s must be an integer between 1 and %d, got %q", name, hi, s)
 	}
 	return n, nil
 }

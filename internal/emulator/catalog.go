@@ -51,7 +51,7 @@ var Clusters = []Cluster{
 	{ID: "ap-singapore-1", Name: "AP-Singapore-1", AvailableGPUTypes: []string{"RTX 5090 32GB"}, SupportNetworkStorage: false, SupportInstanceNetwork: false},
 }
 
-// Products is the serverless GPU catalogue. Regions list the clusters offering the GPU.
+// Products is the serverless GPU catalog. Regions list the clusters offering the GPU.
 var Products = []Product{
 	{ID: "SL-serverless-1", Name: "RTX 4090 24GB", Price: 69000, Regions: []string{"us-dallas-1", "eu-frankfurt-1"}, AvailableDeploy: true, InventoryState: "high"},
 	{ID: "SL-serverless-2", Name: "H100 SXM 80GB", Price: 289000, Regions: []string{"eu-frankfurt-1"}, AvailableDeploy: true, InventoryState: "low"},

@@ -21,7 +21,7 @@ func TestCredentialCreateListDelete(t *testing.T) {
 	if list[0]["username"] != "bob" || list[0]["password"] != "s3cret" {
 		t.Errorf("first credential = %v, want the password in clear", list[0])
 	}
-	id := list[0]["id"].(string)
+	id := at[string](t, list[0], "id")
 	if c, ok := h.emu.RegistryCredential(id); !ok || c.Team != "team-a" || c.Password != "s3cret" {
 		t.Errorf("hook = %+v", c)
 	}
@@ -69,10 +69,10 @@ func TestCredentialDeleteInUse(t *testing.T) {
 	mustOK(t, h.updateEndpoint(keyA, ep, endpointSpec()))
 	mustOK(t, h.post(v1+"/repository/auth/delete", keyA, `{"id":"`+cred+`"}`))
 
-	// Another team cannot use the credential.
-	cred2 := h.mustCreateCredential(keyA, "reg2")
-	wantError(t, h.createEndpoint(keyB, set(endpointSpec(), "image.authId", cred2)), http.StatusBadRequest, "RESOURCE_NOT_FOUND")
-	if !h.emu.RemoveRegistryCredential(cred2) || h.emu.Counts().RegistryCredentials != 0 {
+	// Another team's credential cannot be used.
+	credB := h.mustCreateCredential(keyB, "reg2")
+	wantError(t, h.createEndpoint(keyA, set(endpointSpec(), "image.authId", credB)), http.StatusBadRequest, "RESOURCE_NOT_FOUND")
+	if !h.emu.RemoveRegistryCredential(credB) || h.emu.Counts().RegistryCredentials != 0 {
 		t.Error("RemoveRegistryCredential failed")
 	}
 }

@@ -102,7 +102,7 @@ func (e *Emulator) Gateway() *gateway.Gateway { return e.gw }
 type Fault struct {
 	Method     string
 	Path       string
-	Status     int    // HTTP status, for example 429 or 503
+	Status     int    // HTTP status, for example 429 or 503; 0 means 500
 	Reason     string // error reason; empty means one derived from Status
 	Message    string // error message; empty means "injected fault"
 	RetryAfter string // Retry-After header value, if any
@@ -113,6 +113,9 @@ type Fault struct {
 func (e *Emulator) InjectFault(f Fault) {
 	if f.Times < 1 {
 		f.Times = 1
+	}
+	if f.Status < 100 {
+		f.Status = http.StatusInternalServerError
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -251,7 +251,7 @@ var (
 	appNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,62}$`)
 )
 
-// buildEndpoint validates in against the limits, the catalogue and the team's objects, and returns
+// buildEndpoint validates in against the limits, the catalog and the team's objects, and returns
 // the endpoint it describes. prev is nil on create; on update it supplies what cannot change.
 func (e *Emulator) buildEndpoint(team, id string, in *endpointInput, prev *endpointRecord) (Endpoint, *apiError) {
 	lim := DefaultLimits
@@ -529,11 +529,11 @@ type endpointListResponse struct {
 }
 
 func (e *Emulator) listEndpoints(c *call) (any, *apiError) {
-	num, err := queryInt(c, "pageNum", 1, 1, 1<<30)
+	num, err := queryPositive(c, "pageNum", 1, 1<<30)
 	if err != nil {
 		return nil, err
 	}
-	size, err := queryInt(c, "pageSize", defaultPageSize, 1, maxPageSize)
+	size, err := queryPositive(c, "pageSize", defaultPageSize, maxPageSize)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ func TestEndpointCreateGetShapes(t *testing.T) {
 	if ep["id"] != id || ep["name"] != "demo" || ep["appName"] != id || ep["type"] != "async" {
 		t.Errorf("id/name/appName/type wrong: %v %v %v %v", ep["id"], ep["name"], ep["appName"], ep["type"])
 	}
-	wc := ep["workerConfig"].(map[string]any)
+	wc := at[map[string]any](t, ep, "workerConfig")
 	// Documented string-typed numbers.
 	if wc["freeTimeout"] != "300" || wc["maxConcurrent"] != "2" {
 		t.Errorf("freeTimeout/maxConcurrent should be strings: %#v %#v", wc["freeTimeout"], wc["maxConcurrent"])
@@ -28,26 +28,26 @@ func TestEndpointCreateGetShapes(t *testing.T) {
 	if wc["minNum"] != 1.0 || wc["maxNum"] != 3.0 || wc["gpuNum"] != 1.0 || wc["requestTimeout"] != 600.0 || wc["cudaVersion"] != "12.4" {
 		t.Errorf("workerConfig numbers wrong: %v", wc)
 	}
-	if pol := ep["policy"].(map[string]any); pol["type"] != "queue" || pol["value"] != "30" {
+	if pol := at[map[string]any](t, ep, "policy"); pol["type"] != "queue" || pol["value"] != "30" {
 		t.Errorf("policy = %v, want value as the string \"30\"", pol)
 	}
-	if port := ep["ports"].([]any)[0].(map[string]any)["port"]; port != "8080" {
+	if port := at[any](t, ep, "ports", 0, "port"); port != "8080" {
 		t.Errorf("get port = %#v, want the string \"8080\"", port)
 	}
-	img := ep["image"].(map[string]any)
+	img := at[map[string]any](t, ep, "image")
 	if img["image"] != "novitalabs/sleep-worker:latest" || img["command"] != "python handler.py" || img["authId"] != "" {
 		t.Errorf("image = %v", img)
 	}
-	if p := ep["products"].([]any)[0].(map[string]any)["id"]; p != product {
+	if p := at[string](t, ep, "products", 0, "id"); p != product {
 		t.Errorf("products = %v", ep["products"])
 	}
 	if ep["rootfsSize"] != 100.0 || ep["clusterID"] != "us-dallas-1" {
 		t.Errorf("rootfsSize/clusterID = %v %v", ep["rootfsSize"], ep["clusterID"])
 	}
-	if envs := ep["envs"].([]any); len(envs) != 1 || envs[0].(map[string]any)["key"] != "MODE" {
+	if envs := objects(t, ep, "envs"); len(envs) != 1 || envs[0]["key"] != "MODE" {
 		t.Errorf("envs = %v", envs)
 	}
-	if ep["healthy"].(map[string]any)["path"] != "/health" {
+	if at[string](t, ep, "healthy", "path") != "/health" {
 		t.Errorf("healthy = %v", ep["healthy"])
 	}
 	if u, _ := ep["url"].(string); !strings.Contains(u, id) {
@@ -56,14 +56,13 @@ func TestEndpointCreateGetShapes(t *testing.T) {
 	if stateOf(ep) != "serving" { // zero CreateDelay
 		t.Errorf("state = %q, want serving", stateOf(ep))
 	}
-	if w := ep["workers"].([]any); len(w) != 1 || w[0].(map[string]any)["state"].(map[string]any)["state"] != "running" {
+	if w := objects(t, ep, "workers"); len(w) != 1 || at[string](t, w[0], "state", "state") != "running" {
 		t.Errorf("workers = %v, want minNum=1 running worker", w)
 	}
 
 	// The list shows the port as a number: clients must accept both.
 	r := mustOK(t, h.get(v1+"/endpoints", keyA))
-	listed := r.obj()["endpoints"].([]any)[0].(map[string]any)
-	if port := listed["ports"].([]any)[0].(map[string]any)["port"]; port != 8080.0 {
+	if port := at[any](t, r.body, "endpoints", 0, "ports", 0, "port"); port != 8080.0 {
 		t.Errorf("list port = %#v, want the number 8080", port)
 	}
 	if r.obj()["total"] != 1.0 {
@@ -176,7 +175,7 @@ func TestEndpointLimitsAtTheEdgesAreAccepted(t *testing.T) {
 	set(spec, "name", strings.Repeat("n", 220))
 	set(spec, "volumeMounts", []any{map[string]any{"type": "local", "size": 1000, "mountPath": "/scratch"}})
 	id := h.mustCreateEndpoint(keyA, spec)
-	if w := h.getEndpoint(keyA, id)["workers"].([]any); len(w) != 0 {
+	if w := at[[]any](t, h.getEndpoint(keyA, id), "workers"); len(w) != 0 {
 		t.Errorf("minNum 0 should show no workers, got %v", w)
 	}
 }
@@ -186,7 +185,10 @@ func TestEndpointUniqueAppName(t *testing.T) {
 	h.mustCreateEndpoint(keyA, set(endpointSpec(), "appName", "shared"))
 	wantError(t, h.createEndpoint(keyA, set(endpointSpec(), "appName", "shared")), http.StatusBadRequest, "SERVERLESS_APP_NAME_IS_EXIST")
 	// Unique per team only.
-	h.mustCreateEndpoint(keyB, set(endpointSpec(), "appName", "shared"))
+	idB := h.mustCreateEndpoint(keyB, set(endpointSpec(), "appName", "shared"))
+	if got := h.getEndpoint(keyB, idB)["appName"]; got != "shared" {
+		t.Errorf("team B's appName = %v", got)
+	}
 }
 
 func TestEndpointNetworkVolumeRules(t *testing.T) {
@@ -212,7 +214,7 @@ func TestEndpointNetworkVolumeRules(t *testing.T) {
 	spec = set(set(endpointSpec(), "volumeMounts", mount(st)), "clusterID", "eu-frankfurt-1")
 	id := h.mustCreateEndpoint(keyA, spec)
 	ep := h.getEndpoint(keyA, id)
-	vm := ep["volumeMounts"].([]any)[0].(map[string]any)
+	vm := at[map[string]any](t, ep, "volumeMounts", 0)
 	if vm["type"] != "network" || vm["id"] != st || vm["mountPath"] != "/models" || ep["clusterID"] != "eu-frankfurt-1" {
 		t.Errorf("volume mount = %v, cluster %v", vm, ep["clusterID"])
 	}
@@ -233,7 +235,7 @@ func TestEndpointGetNotFoundAndTeams(t *testing.T) {
 	wantError(t, h.get(v1+"/endpoint?id="+id, keyB), http.StatusBadRequest, "SERVERLESS_ENDPOINT_NOT_FOUND")
 	wantError(t, h.updateEndpoint(keyB, id, endpointSpec()), http.StatusBadRequest, "SERVERLESS_ENDPOINT_NOT_FOUND")
 	wantError(t, h.post(v1+"/endpoint/delete", keyB, `{"id":"`+id+`"}`), http.StatusBadRequest, "SERVERLESS_ENDPOINT_NOT_FOUND")
-	if r := mustOK(t, h.get(v1+"/endpoints", keyB)); r.obj()["total"] != 0.0 || len(r.obj()["endpoints"].([]any)) != 0 {
+	if r := mustOK(t, h.get(v1+"/endpoints", keyB)); r.obj()["total"] != 0.0 || len(at[[]any](t, r.body, "endpoints")) != 0 {
 		t.Errorf("team B lists %s", r.raw)
 	}
 	if ep, ok := h.emu.Endpoint(id); !ok || ep.State != "serving" {
@@ -299,7 +301,7 @@ func TestEndpointLifecycleWithClock(t *testing.T) {
 	id := h.mustCreateEndpoint(keyA, endpointSpec())
 
 	ep := h.getEndpoint(keyA, id)
-	if stateOf(ep) != "creating" || len(ep["workers"].([]any)) != 0 {
+	if stateOf(ep) != "creating" || len(at[[]any](t, ep, "workers")) != 0 {
 		t.Fatalf("just created: state %q workers %v", stateOf(ep), ep["workers"])
 	}
 	h.clock.Advance(4 * time.Second)
@@ -355,7 +357,7 @@ func TestEndpointUnpullableImageFails(t *testing.T) {
 		t.Fatalf("state %q, want creating", s)
 	}
 	h.clock.Advance(time.Second)
-	st := h.getEndpoint(keyA, id)["state"].(map[string]any)
+	st := at[map[string]any](t, h.getEndpoint(keyA, id), "state")
 	if st["state"] != "failed" || st["error"] == "" {
 		t.Fatalf("state = %v, want failed with an error code", st)
 	}
@@ -386,14 +388,14 @@ func TestEndpointListPaging(t *testing.T) {
 		if r.obj()["total"] != 5.0 {
 			t.Fatalf("total = %v, want 5", r.obj()["total"])
 		}
-		for _, e := range r.obj()["endpoints"].([]any) {
-			got = append(got, e.(map[string]any)["id"].(string))
+		for _, e := range objects(t, r.body, "endpoints") {
+			got = append(got, at[string](t, e, "id"))
 		}
 	}
 	if strings.Join(got, ",") != strings.Join(ids, ",") {
 		t.Errorf("paged ids %v, want creation order %v", got, ids)
 	}
-	if r := mustOK(t, h.get(v1+"/endpoints?pageSize=2&pageNum=4", keyA)); len(r.obj()["endpoints"].([]any)) != 0 {
+	if r := mustOK(t, h.get(v1+"/endpoints?pageSize=2&pageNum=4", keyA)); len(at[[]any](t, r.body, "endpoints")) != 0 {
 		t.Errorf("page past the end should be empty: %s", r.raw)
 	}
 	wantInvalid(t, h.get(v1+"/endpoints?pageNum=0", keyA), "pageNum")
@@ -496,8 +498,8 @@ func TestClusterReactivationRefusesOnce(t *testing.T) {
 func (h *harness) listIDs(key string) []string {
 	h.t.Helper()
 	var ids []string
-	for _, e := range mustOK(h.t, h.get(v1+"/endpoints?pageSize=100", key)).obj()["endpoints"].([]any) {
-		ids = append(ids, e.(map[string]any)["id"].(string))
+	for _, e := range objects(h.t, mustOK(h.t, h.get(v1+"/endpoints?pageSize=100", key)).body, "endpoints") {
+		ids = append(ids, at[string](h.t, e, "id"))
 	}
 	return ids
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -184,7 +185,11 @@ func set(spec map[string]any, path string, v any) map[string]any {
 	parts := strings.Split(path, ".")
 	m := spec
 	for _, p := range parts[:len(parts)-1] {
-		m = m[p].(map[string]any)
+		next, ok := m[p].(map[string]any)
+		if !ok {
+			panic("set: " + path + " does not lead through objects")
+		}
+		m = next
 	}
 	if v == nil {
 		delete(m, parts[len(parts)-1])
@@ -262,11 +267,7 @@ func (h *harness) mustCreateStorage(key, cluster, name string, size int) string 
 func (h *harness) listCredentials(key string) []map[string]any {
 	h.t.Helper()
 	r := mustOK(h.t, h.get(v1+"/repository/auths", key))
-	var out []map[string]any
-	for _, item := range r.obj()["data"].([]any) {
-		out = append(out, item.(map[string]any))
-	}
-	return out
+	return objects(h.t, r.body, "data")
 }
 
 // mustCreateCredential creates a credential and finds its id by listing, as clients must.
@@ -274,12 +275,12 @@ func (h *harness) mustCreateCredential(key, name string) string {
 	h.t.Helper()
 	before := map[string]bool{}
 	for _, c := range h.listCredentials(key) {
-		before[c["id"].(string)] = true
+		before[at[string](h.t, c, "id")] = true
 	}
 	mustOK(h.t, h.post(v1+"/repository/auth/save", key, mustJSON(map[string]any{"name": name, "username": "user", "password": "pw-secret"})))
 	for _, c := range h.listCredentials(key) {
-		if !before[c["id"].(string)] {
-			return c["id"].(string)
+		if id := at[string](h.t, c, "id"); !before[id] {
+			return id
 		}
 	}
 	h.t.Fatal("new credential not listed")
@@ -291,4 +292,47 @@ func serveForTest(t *testing.T, emu *Emulator) string {
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// at walks decoded JSON v along path (string keys through objects, int indexes through lists) and
+// returns what it finds as T. A missing step or a value of another JSON type fails the test, so
+// at[string] also asserts that a number was sent as a string.
+func at[T any](t *testing.T, v any, path ...any) T {
+	t.Helper()
+	cur := v
+	for i, step := range path {
+		switch s := step.(type) {
+		case string:
+			m, ok := cur.(map[string]any)
+			if !ok {
+				t.Fatalf("%v: not an object: %#v", path[:i], cur)
+			}
+			if cur, ok = m[s]; !ok {
+				t.Fatalf("%v: no field %q in %v", path[:i], s, m)
+			}
+		case int:
+			l, ok := cur.([]any)
+			if !ok || s >= len(l) {
+				t.Fatalf("%v: no element %d in %#v", path[:i], s, cur)
+			}
+			cur = l[s]
+		default:
+			t.Fatalf("bad path step %#v", step)
+		}
+	}
+	out, ok := cur.(T)
+	if !ok {
+		t.Fatalf("%v = %#v, want a %T", path, cur, out)
+	}
+	return out
+}
+
+// objects returns the list of objects at path.
+func objects(t *testing.T, v any, path ...any) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for i := range at[[]any](t, v, path...) {
+		out = append(out, at[map[string]any](t, v, append(slices.Clone(path), i)...))
+	}
+	return out
 }

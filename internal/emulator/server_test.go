@@ -71,38 +71,34 @@ func TestBodyLimit(t *testing.T) {
 	mustOK(t, h.post(v1+"/repository/auth/save", keyA, under))
 }
 
-func TestCatalogue(t *testing.T) {
+func TestCatalog(t *testing.T) {
 	h := newHarness(t, Options{})
 	r := mustOK(t, h.get(productsPath+"?type=gpu&category=serverless", keyA))
-	products := r.obj()["data"].([]any)
 	names := map[string]map[string]any{}
-	for _, p := range products {
-		pm := p.(map[string]any)
-		names[pm["name"].(string)] = pm
-		if _, ok := pm["price"].(float64); !ok || len(pm["regions"].([]any)) == 0 || pm["inventoryState"] == "" {
-			t.Errorf("product %v lacks price, regions or inventory", pm)
-		}
-		if _, ok := pm["availableDeploy"].(bool); !ok {
-			t.Errorf("availableDeploy missing in %v", pm)
+	for _, pm := range objects(t, r.body, "data") {
+		names[at[string](t, pm, "name")] = pm
+		at[float64](t, pm, "price")
+		at[bool](t, pm, "availableDeploy")
+		if len(at[[]any](t, pm, "regions")) == 0 || at[string](t, pm, "inventoryState") == "" {
+			t.Errorf("product %v lacks regions or inventory", pm)
 		}
 	}
 	if names["RTX 5090 32GB"]["id"] != "SL-serverless-3" || names["RTX 4090 24GB"] == nil || names["H100 SXM 80GB"] == nil {
-		t.Errorf("catalogue = %v", names)
+		t.Errorf("catalog = %v", names)
 	}
 	wantInvalid(t, h.get(productsPath+"?type=gpu", keyA), "category")
 	wantInvalid(t, h.get(productsPath+"?category=serverless", keyA), "type")
 	wantInvalid(t, h.get(productsPath, keyA), "type", "category")
 
 	r = mustOK(t, h.get(v1+"/clusters", keyA))
-	clusters := r.obj()["data"].([]any)
+	clusters := objects(t, r.body, "data")
 	gpuTypes := map[string]bool{}
 	withStorage, without := 0, 0
-	for _, c := range clusters {
-		cm := c.(map[string]any)
-		for _, g := range cm["availableGpuType"].([]any) {
-			gpuTypes[g.(string)] = true
+	for _, cm := range clusters {
+		for i := range at[[]any](t, cm, "availableGpuType") {
+			gpuTypes[at[string](t, cm, "availableGpuType", i)] = true
 		}
-		if cm["supportNetworkStorage"].(bool) {
+		if at[bool](t, cm, "supportNetworkStorage") {
 			withStorage++
 		} else {
 			without++
@@ -163,6 +159,9 @@ func TestFaultInjectionAndRequestCounts(t *testing.T) {
 
 	h.emu.InjectFault(Fault{Path: "/v1/a-b/health", Status: http.StatusServiceUnavailable})
 	wantError(t, h.get("/v1/a-b/health", keyA), http.StatusServiceUnavailable, "UNKNOWN")
+	h.emu.InjectFault(Fault{Path: v1 + "/clusters"})
+	wantError(t, h.get(v1+"/clusters", keyA), http.StatusInternalServerError, "UNKNOWN")
+	mustOK(t, h.get(v1+"/clusters", keyA))
 }
 
 func TestGatewayWiring(t *testing.T) {
@@ -187,7 +186,7 @@ func TestGatewayWiring(t *testing.T) {
 
 	// The management view shows the gateway's live workers.
 	ep := h.getEndpoint(keyA, id)
-	if w := ep["workers"].([]any); len(w) != 1 {
+	if w := at[[]any](t, ep, "workers"); len(w) != 1 {
 		t.Errorf("workers = %v, want the one min worker", w)
 	}
 

@@ -51,8 +51,8 @@ func TestStateFileRoundTrip(t *testing.T) {
 	}
 	// Listing order and team scoping survive the reload.
 	r := mustOK(t, h2.get(v1+"/endpoints", keyA))
-	eps := r.obj()["endpoints"].([]any)
-	if len(eps) != 2 || eps[0].(map[string]any)["id"] != ep || eps[1].(map[string]any)["id"] != second {
+	eps := objects(t, r.body, "endpoints")
+	if len(eps) != 2 || eps[0]["id"] != ep || eps[1]["id"] != second {
 		t.Errorf("reloaded list = %s", r.raw)
 	}
 	wantError(t, h2.get(v1+"/endpoint?id="+ep, keyB), 400, "SERVERLESS_ENDPOINT_NOT_FOUND")
@@ -77,12 +77,16 @@ func TestStateFileRoundTrip(t *testing.T) {
 func TestStateFileErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.json")
-	os.WriteFile(bad, []byte("{not json"), 0o600)
+	if err := os.WriteFile(bad, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := New(Options{StateFile: bad}); err == nil || !strings.Contains(err.Error(), "bad.json") {
 		t.Errorf("New with a corrupt state file: %v", err)
 	}
 	old := filepath.Join(dir, "old.json")
-	os.WriteFile(old, []byte(`{"version":99}`), 0o600)
+	if err := os.WriteFile(old, []byte(`{"version":99}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := New(Options{StateFile: old}); err == nil || !strings.Contains(err.Error(), "version") {
 		t.Errorf("New with an unknown version: %v", err)
 	}

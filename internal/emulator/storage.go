@@ -94,11 +94,11 @@ func (e *Emulator) createStorage(c *call) (any, *apiError) {
 
 // listStorages filters by storageId (exact) and storageName (substring), then pages.
 func (e *Emulator) listStorages(c *call) (any, *apiError) {
-	num, err := queryInt(c, "pageNo", 1, 1, 1<<30)
+	num, err := queryPositive(c, "pageNo", 1, 1<<30)
 	if err != nil {
 		return nil, err
 	}
-	size, err := queryInt(c, "pageSize", defaultPageSize, 1, maxPageSize)
+	size, err := queryPositive(c, "pageSize", defaultPageSize, maxPageSize)
 	if err != nil {
 		return nil, err
 	}

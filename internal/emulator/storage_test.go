@@ -14,11 +14,7 @@ import (
 func (h *harness) listStorages(key, query string) ([]map[string]any, int) {
 	h.t.Helper()
 	r := mustOK(h.t, h.get(v1+"/networkstorages/list?"+query, key))
-	var out []map[string]any
-	for _, item := range r.obj()["data"].([]any) {
-		out = append(out, item.(map[string]any))
-	}
-	return out, int(r.obj()["total"].(float64))
+	return objects(h.t, r.body, "data"), int(at[float64](h.t, r.body, "total"))
 }
 
 func TestStorageCreateAndList(t *testing.T) {
@@ -83,7 +79,7 @@ func TestStorageListFiltersPagingAndTeams(t *testing.T) {
 			t.Fatalf("total = %d, want 5", total)
 		}
 		for _, it := range items {
-			got = append(got, it["storageId"].(string))
+			got = append(got, at[string](t, it, "storageId"))
 		}
 	}
 	if strings.Join(got, ",") != strings.Join(ids, ",") {
@@ -97,6 +93,9 @@ func TestStorageListFiltersPagingAndTeams(t *testing.T) {
 	}
 	if _, total := h.listStorages(keyA, "storageId="+other); total != 0 {
 		t.Errorf("team A sees team B's storage")
+	}
+	if items, total := h.listStorages(keyB, ""); total != 1 || items[0]["storageId"] != other {
+		t.Errorf("team B lists %v", items)
 	}
 	if _, total := h.listStorages(keyA, ""); total != 5 {
 		t.Errorf("no parameters: total %d", total)
