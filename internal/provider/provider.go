@@ -175,6 +175,7 @@ func stringOrEnv(v types.String, env string) string {
 
 func (p *novitaProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewEndpointResource,
 		NewCloudStorageResource,
 		NewRegistryCredentialResource,
 		NewJobResource,
@@ -183,6 +184,7 @@ func (p *novitaProvider) Resources(_ context.Context) []func() resource.Resource
 
 func (p *novitaProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
+		NewEndpointDataSource,
 		NewCloudStorageDataSource,
 		NewRegistryCredentialDataSource,
 		NewJobDataSource,

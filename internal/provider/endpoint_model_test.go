@@ -1,0 +1,299 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/novitalabs/terraform-provider-novita/internal/client"
+)
+
+// testEndpointModel is a fully known plan as Terraform hands it to Create.
+func testEndpointModel(t *testing.T) endpointResourceModel {
+	t.Helper()
+	m := endpointResourceModel{
+		endpointAttrs: endpointAttrs{
+			ID:                   types.StringUnknown(),
+			Name:                 types.StringValue("comfy"),
+			AppName:              types.StringValue("comfy-app"),
+			Type:                 types.StringValue("async"),
+			ProductID:            types.StringValue("SL-serverless-1"),
+			GPUCount:             types.Int64Value(1),
+			CudaVersion:          types.StringUnknown(),
+			MinWorkers:           types.Int64Value(0),
+			MaxWorkers:           types.Int64Value(3),
+			IdleTimeout:          types.Int64Value(60),
+			MaxConcurrency:       types.Int64Value(1),
+			RequestTimeout:       types.Int64Unknown(),
+			ScalingPolicy:        policyValue(t, "concurrency", 1),
+			Image:                types.StringValue("novitalabs/comfyui-worker:v0.0.1"),
+			RegistryCredentialID: types.StringNull(),
+			Command:              types.StringNull(),
+			Port:                 types.Int64Value(8080),
+			HealthCheckPath:      types.StringValue("/health"),
+			SystemDiskGB:         types.Int64Unknown(),
+			ClusterID:            types.StringUnknown(),
+			VolumeMounts: mountsValue(t,
+				volumeMountModel{Type: types.StringValue("local"), CloudStorageID: types.StringNull(), SizeGB: types.Int64Value(20), MountPath: types.StringValue("/cache")},
+			),
+			State:        types.StringUnknown(),
+			StateMessage: types.StringUnknown(),
+			URL:          types.StringUnknown(),
+			EndpointName: types.StringUnknown(),
+		},
+		Env:                mapValue(t, map[string]string{"BUCKET_NAME": "images", "BUCKET_ENDPOINT_URL": "https://s3.us-east-1.amazonaws.com"}),
+		SecretEnv:          mapValue(t, map[string]string{"BUCKET_ACCESS_KEY_ID": "AKIA"}),
+		SecretEnvWO:        types.MapNull(types.StringType),
+		SecretEnvWOVersion: types.Int64Null(),
+		WaitForReady:       types.BoolValue(true),
+		DeletionProtection: types.BoolValue(false),
+	}
+	m.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType})
+	return m
+}
+
+func policyValue(t *testing.T, typ string, v int64) types.Object {
+	t.Helper()
+	o, d := types.ObjectValue(scalingPolicyAttrTypes, map[string]attr.Value{"type": types.StringValue(typ), "value": types.Int64Value(v)})
+	if d.HasError() {
+		t.Fatal(d)
+	}
+	return o
+}
+
+func mountsValue(t *testing.T, mounts ...volumeMountModel) types.List {
+	t.Helper()
+	l, d := types.ListValueFrom(context.Background(), types.ObjectType{AttrTypes: volumeMountAttrTypes}, mounts)
+	if d.HasError() {
+		t.Fatal(d)
+	}
+	return l
+}
+
+func mapValue(t *testing.T, m map[string]string) types.Map {
+	t.Helper()
+	v, d := types.MapValueFrom(context.Background(), types.StringType, m)
+	if d.HasError() {
+		t.Fatal(d)
+	}
+	return v
+}
+
+func TestEndpointToSpec_MapsEveryFieldAndMergesEnvs(t *testing.T) {
+	ctx := context.Background()
+	m := testEndpointModel(t)
+	spec, d := m.toSpec(ctx, map[string]string{"BUCKET_SECRET_ACCESS_KEY": "s3cr3t"})
+	if d.HasError() {
+		t.Fatal(d)
+	}
+	want := client.EndpointSpec{
+		Name:    "comfy",
+		AppName: "comfy-app",
+		Type:    "async",
+		WorkerConfig: client.WorkerConfig{
+			MinNum: 0, MaxNum: 3, FreeTimeout: 60, MaxConcurrent: 1, GPUNum: 1,
+			// unknown on create: left for the API to default
+			RequestTimeout: 0, CudaVersion: "",
+		},
+		Ports:        []client.Port{{Port: 8080}},
+		Policy:       client.Policy{Type: "concurrency", Value: 1},
+		Image:        client.Image{Image: "novitalabs/comfyui-worker:v0.0.1"},
+		Products:     []client.ProductRef{{ID: "SL-serverless-1"}},
+		VolumeMounts: []client.VolumeMount{{Type: "local", Size: 20, MountPath: "/cache"}},
+		Envs: []client.Env{
+			{Key: "BUCKET_ACCESS_KEY_ID", Value: "AKIA"},
+			{Key: "BUCKET_ENDPOINT_URL", Value: "https://s3.us-east-1.amazonaws.com"},
+			{Key: "BUCKET_NAME", Value: "images"},
+			{Key: "BUCKET_SECRET_ACCESS_KEY", Value: "s3cr3t"},
+		},
+		Healthy: &client.HealthCheck{Path: "/health"},
+	}
+	if !reflect.DeepEqual(spec, want) {
+		t.Fatalf("toSpec:\n got %+v\nwant %+v", spec, want)
+	}
+}
+
+func TestEndpointToSpec_EmptyListsAreSentNotNull(t *testing.T) {
+	m := testEndpointModel(t)
+	m.VolumeMounts = types.ListNull(types.ObjectType{AttrTypes: volumeMountAttrTypes})
+	m.Env, m.SecretEnv = types.MapNull(types.StringType), types.MapNull(types.StringType)
+	m.HealthCheckPath = types.StringNull()
+	spec, d := m.toSpec(context.Background(), nil)
+	if d.HasError() {
+		t.Fatal(d)
+	}
+	// The update API wants the full configuration: "no mounts" must be [] so that it clears them.
+	b, err := json.Marshal(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	_ = json.Unmarshal(b, &raw)
+	if mounts, ok := raw["volumeMounts"].([]any); !ok || len(mounts) != 0 {
+		t.Errorf("volumeMounts = %#v, want []", raw["volumeMounts"])
+	}
+	if envs, ok := raw["envs"].([]any); !ok || len(envs) != 0 {
+		t.Errorf("envs = %#v, want []", raw["envs"])
+	}
+	if spec.Healthy != nil {
+		t.Errorf("healthy = %+v, want omitted", spec.Healthy)
+	}
+}
+
+// apiEndpoint decodes an endpoint the way the client does, from JSON with string numbers.
+func apiEndpoint(t *testing.T, js string) *client.Endpoint {
+	t.Helper()
+	var e client.Endpoint
+	if err := json.Unmarshal([]byte(js), &e); err != nil {
+		t.Skipf("client cannot decode the response yet: %v", err)
+	}
+	return &e
+}
+
+const testEndpointJSON = `{
+  "id": "0123456789abcdef", "name": "comfy", "appName": "comfy-app", "type": "async",
+  "url": "https://0123456789abcdef.async.example", "state": {"state": "serving", "error": "", "message": ""},
+  "workerConfig": {"minNum": 0, "maxNum": 3, "freeTimeout": "60", "maxConcurrent": "1", "gpuNum": 1,
+                   "requestTimeout": 3600, "cudaVersion": "12.4"},
+  "ports": [{"port": "8080"}], "policy": {"type": "concurrency", "value": "1"},
+  "image": {"image": "novitalabs/comfyui-worker:v0.0.1", "authId": "", "command": ""},
+  "products": [{"id": "SL-serverless-1"}], "rootfsSize": 100,
+  "volumeMounts": [{"type": "local", "size": 20, "id": "", "mountPath": "/cache"},
+                   {"type": "network", "size": 500, "id": "st-1", "mountPath": "/models"}],
+  "clusterID": "us-dallas-1",
+  "envs": [{"key": "BUCKET_NAME", "value": "images"}, {"key": "BUCKET_ACCESS_KEY_ID", "value": "AKIA"},
+           {"key": "BUCKET_SECRET_ACCESS_KEY", "value": "s3cr3t"}, {"key": "ADDED_BY_HAND", "value": "x"}],
+  "healthy": {"path": "/health", "initialDelay": 10},
+  "workers": [{"id": "w1", "state": {"state": "running"}, "healthy": true}]
+}`
+
+func TestEndpointFromAPI_MapsEveryFieldAndSplitsEnvs(t *testing.T) {
+	ctx := context.Background()
+	e := apiEndpoint(t, testEndpointJSON)
+	m := testEndpointModel(t) // the plan is the prior: it says which keys are secret
+	m.SecretEnvWOVersion = types.Int64Value(1)
+	if d := m.fromAPI(ctx, e, map[string]bool{"BUCKET_SECRET_ACCESS_KEY": true}); d.HasError() {
+		t.Fatal(d)
+	}
+
+	checks := map[string][2]attr.Value{
+		"id":              {m.ID, types.StringValue("0123456789abcdef")},
+		"app_name":        {m.AppName, types.StringValue("comfy-app")},
+		"cuda_version":    {m.CudaVersion, types.StringValue("12.4")},
+		"idle_timeout":    {m.IdleTimeout, types.Int64Value(60)},
+		"max_concurrency": {m.MaxConcurrency, types.Int64Value(1)},
+		"request_timeout": {m.RequestTimeout, types.Int64Value(3600)},
+		"port":            {m.Port, types.Int64Value(8080)},
+		"system_disk_gb":  {m.SystemDiskGB, types.Int64Value(100)},
+		"cluster_id":      {m.ClusterID, types.StringValue("us-dallas-1")},
+		"registry_cred":   {m.RegistryCredentialID, types.StringNull()},
+		"command":         {m.Command, types.StringNull()},
+		"health":          {m.HealthCheckPath, types.StringValue("/health")},
+		"state":           {m.State, types.StringValue("serving")},
+		"url":             {m.URL, types.StringValue("https://0123456789abcdef.async.example")},
+		"endpoint_name":   {m.EndpointName, types.StringValue("0123456789abcdef-comfy-app")},
+		"policy":          {m.ScalingPolicy, policyValue(t, "concurrency", 1)},
+		"env":             {m.Env, mapValue(t, map[string]string{"BUCKET_NAME": "images", "ADDED_BY_HAND": "x"})},
+		"secret_env":      {m.SecretEnv, mapValue(t, map[string]string{"BUCKET_ACCESS_KEY_ID": "AKIA"})},
+		"secret_env_wo":   {m.SecretEnvWO, types.MapNull(types.StringType)},
+		"wo_version":      {m.SecretEnvWOVersion, types.Int64Value(1)},
+		"volume_mounts": {m.VolumeMounts, mountsValue(t,
+			volumeMountModel{Type: types.StringValue("local"), CloudStorageID: types.StringNull(), SizeGB: types.Int64Value(20), MountPath: types.StringValue("/cache")},
+			volumeMountModel{Type: types.StringValue("network"), CloudStorageID: types.StringValue("st-1"), SizeGB: types.Int64Null(), MountPath: types.StringValue("/models")},
+		)},
+	}
+	for name, c := range checks {
+		if !c[0].Equal(c[1]) {
+			t.Errorf("%s = %s, want %s", name, c[0], c[1])
+		}
+	}
+}
+
+func TestEndpointFromAPI_ImportDefaultsAndNulls(t *testing.T) {
+	ctx := context.Background()
+	e := apiEndpoint(t, testEndpointJSON)
+	e.VolumeMounts = nil
+	e.Name = ""
+	// After import only the id is known: every variable is plain, provider-side settings get
+	// their defaults, and absent optional values stay null.
+	m := endpointResourceModel{}
+	m.ID = types.StringValue(e.ID)
+	if d := m.fromAPI(ctx, e, nil); d.HasError() {
+		t.Fatal(d)
+	}
+	if got := len(m.Env.Elements()); got != 4 {
+		t.Errorf("env has %d keys, want all 4 after import", got)
+	}
+	if !m.SecretEnv.IsNull() {
+		t.Errorf("secret_env = %s, want null after import", m.SecretEnv)
+	}
+	if !m.WaitForReady.Equal(types.BoolValue(true)) || !m.DeletionProtection.Equal(types.BoolValue(false)) {
+		t.Errorf("wait_for_ready = %s, deletion_protection = %s; want defaults true, false", m.WaitForReady, m.DeletionProtection)
+	}
+	if !m.Name.IsNull() || !m.VolumeMounts.IsNull() {
+		t.Errorf("name = %s, volume_mounts = %s; want null when the API has none", m.Name, m.VolumeMounts)
+	}
+}
+
+func TestEndpointFromAPI_KeepsExplicitEmptyValues(t *testing.T) {
+	ctx := context.Background()
+	e := apiEndpoint(t, testEndpointJSON)
+	e.Name, e.VolumeMounts, e.Envs = "", []client.VolumeMount{}, []client.Env{}
+	m := testEndpointModel(t)
+	m.Name = types.StringValue("")
+	m.VolumeMounts = mountsValue(t, []volumeMountModel{}...)
+	m.Env = mapValue(t, map[string]string{})
+	if d := m.fromAPI(ctx, e, nil); d.HasError() {
+		t.Fatal(d)
+	}
+	if m.Name.IsNull() || m.VolumeMounts.IsNull() || m.Env.IsNull() {
+		t.Errorf("explicit empty values became null: name %s, volume_mounts %s, env %s", m.Name, m.VolumeMounts, m.Env)
+	}
+	if m.SecretEnv.IsNull() || len(m.SecretEnv.Elements()) != 0 {
+		t.Errorf("secret_env = %s, want {}: its key is gone from the API", m.SecretEnv)
+	}
+}
+
+func TestEndpointDataSourceFromAPI_NamesOnlyAndWorkers(t *testing.T) {
+	ctx := context.Background()
+	e := apiEndpoint(t, testEndpointJSON)
+	var m endpointDataSourceModel
+	if d := m.fromAPI(ctx, e); d.HasError() {
+		t.Fatal(d)
+	}
+	wantKeys, _ := types.ListValueFrom(ctx, types.StringType, []string{"ADDED_BY_HAND", "BUCKET_ACCESS_KEY_ID", "BUCKET_NAME", "BUCKET_SECRET_ACCESS_KEY"})
+	if !m.EnvKeys.Equal(wantKeys) {
+		t.Errorf("env_keys = %s, want %s", m.EnvKeys, wantKeys)
+	}
+	var workers []workerModel
+	if d := m.Workers.ElementsAs(ctx, &workers, false); d.HasError() {
+		t.Fatal(d)
+	}
+	if len(workers) != 1 || workers[0].ID.ValueString() != "w1" || workers[0].State.ValueString() != "running" || !workers[0].Healthy.ValueBool() {
+		t.Errorf("workers = %+v, want one running healthy w1", workers)
+	}
+	if m.AppName.ValueString() != "comfy-app" || m.MaxWorkers.ValueInt64() != 3 {
+		t.Errorf("shared attributes not mapped: app_name %s, max_workers %s", m.AppName, m.MaxWorkers)
+	}
+}
+
+func TestEndpointNullUnknowns_LeavesStateSavable(t *testing.T) {
+	m := testEndpointModel(t)
+	m.ID = types.StringValue("abc")
+	m.nullUnknowns()
+	for name, v := range map[string]attr.Value{
+		"cuda_version": m.CudaVersion, "request_timeout": m.RequestTimeout, "system_disk_gb": m.SystemDiskGB,
+		"cluster_id": m.ClusterID, "state": m.State, "url": m.URL, "endpoint_name": m.EndpointName,
+	} {
+		if v.IsUnknown() {
+			t.Errorf("%s still unknown", name)
+		}
+	}
+	if m.AppName.ValueString() != "comfy-app" || m.ID.ValueString() != "abc" {
+		t.Errorf("known values changed: app_name %s, id %s", m.AppName, m.ID)
+	}
+}
