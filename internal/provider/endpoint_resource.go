@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -601,8 +602,16 @@ func (r *endpointResource) Create(ctx context.Context, req resource.CreateReques
 	defer cancel()
 
 	id, err := r.data.client.CreateEndpoint(waitCtx, spec)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Create Endpoint", "Novita refused the endpoint: "+err.Error())
+	if errors.Is(err, client.ErrMaybeCreated) && spec.AppName != "" {
+		// The request failed after Novita may have acted: app names are unique, so look for it.
+		id = r.findByAppName(waitCtx, spec.AppName)
+	}
+	if id == "" {
+		detail := "Novita refused the endpoint: " + err.Error()
+		if errors.Is(err, client.ErrMaybeCreated) {
+			detail += "\n\nThe endpoint may have been created anyway. Look for it in the Novita console and either delete it or import it (terraform import <address> <id>) before applying again; setting app_name lets the provider find such an endpoint itself."
+		}
+		resp.Diagnostics.AddError("Unable to Create Endpoint", detail)
 		return
 	}
 	ctx = tflog.SetField(ctx, "endpoint_id", id)
@@ -673,6 +682,16 @@ func (r *endpointResource) Update(ctx context.Context, req resource.UpdateReques
 	waitCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	// Only provider-side settings (wait_for_ready, deletion_protection, timeouts) changed: no
+	// API call. The write-only values are unchanged unless their version changed.
+	current, d := state.toSpec(ctx, wo)
+	resp.Diagnostics.Append(d...)
+	if reflect.DeepEqual(spec, current) && plan.SecretEnvWOVersion.Equal(state.SecretEnvWOVersion) {
+		plan.endpointAttrs, plan.Env, plan.SecretEnv = state.endpointAttrs, state.Env, state.SecretEnv
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+
 	// The API takes the whole configuration; write-only values come from the configuration.
 	if err := r.data.client.UpdateEndpoint(waitCtx, id, spec); err != nil {
 		resp.Diagnostics.AddError("Unable to Update Endpoint", fmt.Sprintf("Novita refused the update of endpoint %s: %s", id, err))
@@ -742,6 +761,21 @@ func (r *endpointResource) requireClient(diags *diag.Diagnostics) bool {
 		return false
 	}
 	return true
+}
+
+// findByAppName returns the id of the endpoint with this app name, or "".
+func (r *endpointResource) findByAppName(ctx context.Context, appName string) string {
+	list, err := r.data.client.ListEndpoints(ctx)
+	if err != nil {
+		return ""
+	}
+	for _, e := range list {
+		if e.AppName == appName {
+			tflog.Info(ctx, "found the endpoint of an ambiguous create by its app name", map[string]any{"endpoint_id": e.ID})
+			return e.ID
+		}
+	}
+	return ""
 }
 
 // waitOrGet waits for the endpoint to serve, or only reads it when wait_for_ready is false.

@@ -2,13 +2,24 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
 )
 
 // testCatalog is an account catalogue like the emulator's.
@@ -194,5 +205,197 @@ func TestValidateEndpointConfig(t *testing.T) {
 		if d := validateEndpointConfig(ctx, m); d.HasError() {
 			t.Fatalf("unexpected errors: %v", d)
 		}
+	})
+}
+
+// ---- acceptance tests (against a fresh emulator each, or live with make testacc-live) ----
+
+// msgRe matches an error message however Terraform wraps its lines.
+func msgRe(words string) *regexp.Regexp {
+	parts := strings.Fields(words)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(strings.Join(parts, `\s+`))
+}
+
+// endpointHCL is a small async endpoint. set overrides or adds arguments (name -> HCL value);
+// an empty value removes a default.
+func endpointHCL(name string, set map[string]string) string {
+	args := map[string]string{
+		"product_id":     `"SL-serverless-1"`,
+		"min_workers":    "0",
+		"max_workers":    "2",
+		"idle_timeout":   "60",
+		"port":           "8080",
+		"image":          `"novitalabs/sleep-worker:latest"`,
+		"scaling_policy": `{ type = "queue", value = 30 }`,
+	}
+	for k, v := range set {
+		args[k] = v
+	}
+	keys := make([]string, 0, len(args))
+	for k, v := range args {
+		if v != "" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nresource \"novita_endpoint\" %q {\n", name)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "  %s = %s\n", k, args[k])
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// stateID reads a resource's id from the test state.
+func stateID(s *terraform.State, addr string) (string, error) {
+	rs, ok := s.RootModule().Resources[addr]
+	if !ok || rs.Primary == nil || rs.Primary.ID == "" {
+		return "", fmt.Errorf("%s is not in state", addr)
+	}
+	return rs.Primary.ID, nil
+}
+
+// checkEmuEndpoint asserts on the emulator's copy of the endpoint in state at addr.
+func checkEmuEndpoint(env *testEnv, addr string, check func(ep emulator.Endpoint) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		if env.Emu == nil {
+			return nil
+		}
+		id, err := stateID(s, addr)
+		if err != nil {
+			return err
+		}
+		ep, ok := env.Emu.Endpoint(id)
+		if !ok {
+			return fmt.Errorf("endpoint %s does not exist in the emulator", id)
+		}
+		return check(ep)
+	}
+}
+
+// captureID stores the id of addr for a later step's PreConfig.
+func captureID(addr string, into *string) resource.TestCheckFunc {
+	return func(s *terraform.State) (err error) {
+		*into, err = stateID(s, addr)
+		return err
+	}
+}
+
+// checkEndpointsDestroyed is a CheckDestroy asking the emulator (or the live API) that every
+// endpoint of the state is gone.
+func checkEndpointsDestroyed(env *testEnv) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "novita_endpoint" {
+				continue
+			}
+			if env.Emu != nil {
+				if _, ok := env.Emu.Endpoint(rs.Primary.ID); ok {
+					return fmt.Errorf("endpoint %s still exists", rs.Primary.ID)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+func envOf(ep emulator.Endpoint) map[string]string {
+	m := map[string]string{}
+	for _, e := range ep.Envs {
+		m[e.Key] = e.Value
+	}
+	return m
+}
+
+func TestAccEndpointResource_lifecycle(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "novita_endpoint.test"
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkEndpointsDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config: env.config(endpointHCL("test", map[string]string{
+					"name":     `"lifecycle"`,
+					"app_name": `"lifecycle-a"`,
+					"env":      `{ MODE = "a" }`,
+				})),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+					newID.AddStateValue(addr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("serving")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("type"), knownvalue.StringExact("async")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("endpoint_name"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]+-lifecycle-a$`))),
+					// server-defaulted values are read back
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("system_disk_gb"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("request_timeout"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cluster_id"), knownvalue.NotNull()),
+				},
+				Check: checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
+					if ep.WorkerConfig.MaxNum != 2 || ep.Policy.Type != "queue" || envOf(ep)["MODE"] != "a" {
+						return fmt.Errorf("emulator endpoint = %+v", ep)
+					}
+					return nil
+				}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				Config: env.config(endpointHCL("test", map[string]string{
+					"name":           `"lifecycle"`,
+					"app_name":       `"lifecycle-a"`,
+					"env":            `{ MODE = "b", EXTRA = "1" }`,
+					"scaling_policy": `{ type = "concurrency", value = 2 }`,
+					"max_workers":    "3",
+				})),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("max_workers"), knownvalue.Int64Exact(3)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("scaling_policy"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"type": knownvalue.StringExact("concurrency"), "value": knownvalue.Int64Exact(2),
+					})),
+				},
+				Check: checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
+					if ep.WorkerConfig.MaxNum != 3 || ep.Policy.Type != "concurrency" || ep.Policy.Value != 2 ||
+						envOf(ep)["MODE"] != "b" || envOf(ep)["EXTRA"] != "1" {
+						return fmt.Errorf("update did not reach the emulator: %+v", ep)
+					}
+					return nil
+				}),
+			},
+			{
+				Config: env.config(endpointHCL("test", map[string]string{
+					"name":           `"lifecycle"`,
+					"app_name":       `"lifecycle-b"`,
+					"env":            `{ MODE = "b", EXTRA = "1" }`,
+					"scaling_policy": `{ type = "concurrency", value = 2 }`,
+					"max_workers":    "3",
+				})),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					newID.AddStateValue(addr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("endpoint_name"), knownvalue.StringRegexp(regexp.MustCompile(`-lifecycle-b$`))),
+				},
+			},
+		},
 	})
 }
