@@ -211,7 +211,7 @@ func TestValidateEndpointConfig(t *testing.T) {
 // ---- acceptance tests (against a fresh emulator each, or live with make testacc-live) ----
 
 // msgRe matches an error message however Terraform wraps its lines.
-func msgRe(words string) *regexp.Regexp {
+func endpointMsgRe(words string) *regexp.Regexp {
 	parts := strings.Fields(words)
 	for i, p := range parts {
 		parts[i] = regexp.QuoteMeta(p)
@@ -251,7 +251,7 @@ func endpointHCL(name string, set map[string]string) string {
 }
 
 // stateID reads a resource's id from the test state.
-func stateID(s *terraform.State, addr string) (string, error) {
+func endpointStateID(s *terraform.State, addr string) (string, error) {
 	rs, ok := s.RootModule().Resources[addr]
 	if !ok || rs.Primary == nil || rs.Primary.ID == "" {
 		return "", fmt.Errorf("%s is not in state", addr)
@@ -265,7 +265,7 @@ func checkEmuEndpoint(env *testEnv, addr string, check func(ep emulator.Endpoint
 		if env.Emu == nil {
 			return nil
 		}
-		id, err := stateID(s, addr)
+		id, err := endpointStateID(s, addr)
 		if err != nil {
 			return err
 		}
@@ -274,14 +274,6 @@ func checkEmuEndpoint(env *testEnv, addr string, check func(ep emulator.Endpoint
 			return fmt.Errorf("endpoint %s does not exist in the emulator", id)
 		}
 		return check(ep)
-	}
-}
-
-// captureID stores the id of addr for a later step's PreConfig.
-func captureID(addr string, into *string) resource.TestCheckFunc {
-	return func(s *terraform.State) (err error) {
-		*into, err = stateID(s, addr)
-		return err
 	}
 }
 
@@ -303,7 +295,7 @@ func checkEndpointsDestroyed(env *testEnv) resource.TestCheckFunc {
 	}
 }
 
-func envOf(ep emulator.Endpoint) map[string]string {
+func emuEnvMap(ep emulator.Endpoint) map[string]string {
 	m := map[string]string{}
 	for _, e := range ep.Envs {
 		m[e.Key] = e.Value
@@ -338,7 +330,7 @@ func TestAccEndpointResource_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cluster_id"), knownvalue.NotNull()),
 				},
 				Check: checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
-					if ep.WorkerConfig.MaxNum != 2 || ep.Policy.Type != "queue" || envOf(ep)["MODE"] != "a" {
+					if ep.WorkerConfig.MaxNum != 2 || ep.Policy.Type != "queue" || emuEnvMap(ep)["MODE"] != "a" {
 						return fmt.Errorf("emulator endpoint = %+v", ep)
 					}
 					return nil
@@ -373,7 +365,7 @@ func TestAccEndpointResource_lifecycle(t *testing.T) {
 				},
 				Check: checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
 					if ep.WorkerConfig.MaxNum != 3 || ep.Policy.Type != "concurrency" || ep.Policy.Value != 2 ||
-						envOf(ep)["MODE"] != "b" || envOf(ep)["EXTRA"] != "1" {
+						emuEnvMap(ep)["MODE"] != "b" || emuEnvMap(ep)["EXTRA"] != "1" {
 						return fmt.Errorf("update did not reach the emulator: %+v", ep)
 					}
 					return nil
