@@ -1,7 +1,3 @@
-// Package emulator is a faithful in-memory Novita: the management API (endpoints, cloud storage,
-// registry credentials, limits, clusters, serverless products) and, under /v1, the async job
-// gateway of package gateway. It follows /work/shared/novita-api.md and never imports the client:
-// the two are independent readings of the same contract.
 package emulator
 
 import (
