@@ -1,7 +1,13 @@
 package provider
 
 import (
+	"fmt"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
 )
@@ -12,4 +18,82 @@ func TestCloudStorageDataFromAPI(t *testing.T) {
 		m.ClusterName.ValueString() != "C" || m.Price.ValueString() != "1.5" || !m.CreatedAt.IsNull() {
 		t.Errorf("mapping: %+v", m)
 	}
+}
+
+func TestAccCloudStorageDataSource_byIDAndName(t *testing.T) {
+	env := newTestEnv(t)
+	clusterA, _, _ := testStorageClusters(t, env)
+	var checks []statecheck.StateCheck
+	for _, ds := range []string{"data.novita_cloud_storage.by_id", "data.novita_cloud_storage.by_name"} {
+		for _, attr := range []string{"id", "name", "size_gb", "cluster_id", "cluster_name", "price", "created_at"} {
+			checks = append(checks, statecheck.CompareValuePairs(storageAddr, tfjsonpath.New(attr), ds, tfjsonpath.New(attr), compare.ValuesSame()))
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: storageConfig(env, "acc-ds-storage", 30, clusterA, "") + fmt.Sprintf(`
+# A longer name that contains the looked-up one must not count as a match.
+resource "novita_cloud_storage" "other" {
+  name       = "acc-ds-storage-2"
+  size_gb    = 10
+  cluster_id = %q
+}
+
+data "novita_cloud_storage" "by_id" {
+  id = novita_cloud_storage.test.id
+}
+
+data "novita_cloud_storage" "by_name" {
+  name       = novita_cloud_storage.test.name
+  depends_on = [novita_cloud_storage.other]
+}
+`, clusterA),
+			ConfigStateChecks: checks,
+		}},
+	})
+}
+
+func TestAccCloudStorageDataSource_errors(t *testing.T) {
+	env := newTestEnv(t)
+	clusterA, clusterB, _ := testStorageClusters(t, env)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkStoragesDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config:      env.config(`data "novita_cloud_storage" "x" { id = "00000000-0000-0000-0000-000000000000" }`),
+				ExpectError: wrappedMessage("No Matching Cloud Storage", `No cloud storage with id "00000000-0000-0000-0000-000000000000" exists`),
+			},
+			{
+				Config:      env.config(`data "novita_cloud_storage" "x" { name = "acc-nothing-here" }`),
+				ExpectError: wrappedMessage("No Matching Cloud Storage", `No cloud storage named "acc-nothing-here" exists`),
+			},
+			{
+				Config:      env.config(`data "novita_cloud_storage" "x" {}`),
+				ExpectError: wrappedMessage("Missing Attribute Configuration", "Exactly one of these attributes must be configured: [id,name]"),
+			},
+			{
+				Config: env.config(fmt.Sprintf(`
+resource "novita_cloud_storage" "a" {
+  name       = "acc-twin"
+  size_gb    = 10
+  cluster_id = %q
+}
+
+resource "novita_cloud_storage" "b" {
+  name       = "acc-twin"
+  size_gb    = 10
+  cluster_id = %q
+}
+
+data "novita_cloud_storage" "x" {
+  name       = "acc-twin"
+  depends_on = [novita_cloud_storage.a, novita_cloud_storage.b]
+}
+`, clusterA, clusterB)),
+				ExpectError: wrappedMessage("Ambiguous Cloud Storage Name", `2 cloud storages are named "acc-twin"`, "Look one up by id instead"),
+			},
+		},
+	})
 }

@@ -5,6 +5,10 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
 )
@@ -21,4 +25,74 @@ func TestRegistryCredentialDataSource_neverExposesPassword(t *testing.T) {
 	if m.ID.ValueString() != "1" || m.Name.ValueString() != "hub" || m.Username.ValueString() != "me" {
 		t.Errorf("mapping: %+v", m)
 	}
+}
+
+func TestAccRegistryCredentialDataSource_byIDAndName(t *testing.T) {
+	env := newTestEnv(t)
+	var checks []statecheck.StateCheck
+	for _, ds := range []string{"data.novita_registry_credential.by_id", "data.novita_registry_credential.by_name"} {
+		for _, attr := range []string{"id", "name", "username"} {
+			checks = append(checks, statecheck.CompareValuePairs(credAddr, tfjsonpath.New(attr), ds, tfjsonpath.New(attr), compare.ValuesSame()))
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: credentialConfig(env, "acc-ds-cred", "robot", `password = "pw"`) + `
+resource "novita_registry_credential" "other" {
+  name     = "acc-ds-cred-2"
+  username = "robot"
+  password = "pw"
+}
+
+data "novita_registry_credential" "by_id" {
+  id = novita_registry_credential.test.id
+}
+
+data "novita_registry_credential" "by_name" {
+  name       = novita_registry_credential.test.name
+  depends_on = [novita_registry_credential.other]
+}
+`,
+			ConfigStateChecks: checks,
+		}},
+	})
+}
+
+func TestAccRegistryCredentialDataSource_errors(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCredentialsDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config:      env.config(`data "novita_registry_credential" "x" { id = "no-such-credential" }`),
+				ExpectError: wrappedMessage("No Matching Registry Credential", `No registry credential with id "no-such-credential" exists`),
+			},
+			{
+				Config:      env.config(`data "novita_registry_credential" "x" { name = "acc-nothing-here" }`),
+				ExpectError: wrappedMessage("No Matching Registry Credential", `No registry credential named "acc-nothing-here" exists`),
+			},
+			{
+				Config:      env.config("data \"novita_registry_credential\" \"x\" {\n  id   = \"a\"\n  name = \"b\"\n}\n"),
+				ExpectError: wrappedMessage("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [id,name]"),
+			},
+			{
+				Config: env.config(`
+resource "novita_registry_credential" "twin" {
+  count    = 2
+  name     = "acc-twin"
+  username = "robot-${count.index}"
+  password = "pw"
+}
+
+data "novita_registry_credential" "x" {
+  name       = "acc-twin"
+  depends_on = [novita_registry_credential.twin]
+}
+`),
+				ExpectError: wrappedMessage("Ambiguous Registry Credential Name", `2 registry credentials are named "acc-twin"`, `username "robot-0"`),
+			},
+		},
+	})
 }

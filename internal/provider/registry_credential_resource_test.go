@@ -2,19 +2,29 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
 )
 
 func TestRegistryCredentialResource_schemaIsValid(t *testing.T) {
 	ctx := context.Background()
-	var resp resource.SchemaResponse
-	NewRegistryCredentialResource().Schema(ctx, resource.SchemaRequest{}, &resp)
+	var resp fwresource.SchemaResponse
+	NewRegistryCredentialResource().Schema(ctx, fwresource.SchemaRequest{}, &resp)
 	if resp.Diagnostics.HasError() {
 		t.Fatalf("schema: %v", resp.Diagnostics)
 	}
@@ -82,4 +92,404 @@ func TestValidateCredentialPasswords(t *testing.T) {
 			}
 		})
 	}
+}
+
+// ---- acceptance tests ----
+
+const credAddr = "novita_registry_credential.test"
+
+func credentialConfig(env *testEnv, name, username, passwordArgs string) string {
+	return env.config(fmt.Sprintf(`
+resource "novita_registry_credential" "test" {
+  name     = %q
+  username = %q
+  %s
+}
+`, name, username, passwordArgs))
+}
+
+// checkCredentialsDestroyed is a CheckDestroy: no credential of the final state is left.
+func checkCredentialsDestroyed(env *testEnv) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		if env.Emu == nil {
+			return nil
+		}
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "novita_registry_credential" {
+				continue
+			}
+			if _, ok := env.Emu.RegistryCredential(rs.Primary.ID); ok {
+				return fmt.Errorf("registry credential %s still exists", rs.Primary.ID)
+			}
+		}
+		return nil
+	}
+}
+
+// checkEmulatorCredential checks what the emulator holds under the resource's id.
+func checkEmulatorCredential(env *testEnv, addr, name, username, password string) resource.TestCheckFunc {
+	return resource.TestCheckResourceAttrWith(addr, "id", func(id string) error {
+		if env.Emu == nil {
+			return nil
+		}
+		c, ok := env.Emu.RegistryCredential(id)
+		if !ok {
+			return fmt.Errorf("credential %s not in the emulator", id)
+		}
+		if c.Name != name || c.Username != username || c.Password != password {
+			return fmt.Errorf("emulator has %s/%s with password of %d chars, want %s/%s with the configured password", c.Name, c.Username, len(c.Password), name, username)
+		}
+		return nil
+	})
+}
+
+func TestAccRegistryCredentialResource_lifecycle(t *testing.T) {
+	env := newTestEnv(t)
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	replaced := []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionReplace)}
+	empty := []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCredentialsDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config:           credentialConfig(env, "acc-hub", "robot", `password = "s3cret-1"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: empty},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(credAddr, tfjsonpath.New("id")),
+					newID.AddStateValue(credAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("name"), knownvalue.StringExact("acc-hub")),
+					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("username"), knownvalue.StringExact("robot")),
+					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("password"), knownvalue.StringExact("s3cret-1")),
+					statecheck.ExpectSensitiveValue(credAddr, tfjsonpath.New("password")),
+				},
+				Check: checkEmulatorCredential(env, credAddr, "acc-hub", "robot", "s3cret-1"),
+			},
+			{
+				// The password is not imported: see the resource description.
+				ResourceName:            credAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"password", "password_wo", "password_wo_version"},
+			},
+			{
+				// Only Terraform-side settings change in place.
+				Config:            credentialConfig(env, "acc-hub", "robot", `password = "s3cret-1"`+"\n  timeouts = { delete = \"2m\" }"),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionUpdate)}, PostApplyPostRefresh: empty},
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credAddr, tfjsonpath.New("id"))},
+			},
+			{
+				Config:            credentialConfig(env, "acc-hub", "robot-2", `password = "s3cret-1"`),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: replaced, PostApplyPostRefresh: empty},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(credAddr, tfjsonpath.New("id"))},
+				Check:             checkEmulatorCredential(env, credAddr, "acc-hub", "robot-2", "s3cret-1"),
+			},
+			{
+				Config:            credentialConfig(env, "acc-hub-2", "robot-2", `password = "s3cret-1"`),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: replaced, PostApplyPostRefresh: empty},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(credAddr, tfjsonpath.New("id"))},
+			},
+			{
+				Config:            credentialConfig(env, "acc-hub-2", "robot-2", `password = "s3cret-2"`),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: replaced, PostApplyPostRefresh: empty},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(credAddr, tfjsonpath.New("id"))},
+				Check:             checkEmulatorCredential(env, credAddr, "acc-hub-2", "robot-2", "s3cret-2"),
+			},
+		},
+	})
+}
+
+// checkNoSecretInState fails if any attribute of any resource in state contains secret.
+func checkNoSecretInState(secret string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			for k, v := range rs.Primary.Attributes {
+				if strings.Contains(v, secret) {
+					return fmt.Errorf("%s.%s holds the write-only password", addr, k)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccRegistryCredentialResource_passwordWriteOnly(t *testing.T) {
+	env := newTestEnv(t)
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	wo := func(pw string, version int) string {
+		return fmt.Sprintf("password_wo = %q\n  password_wo_version = %d", pw, version)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCredentialsDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config:           credentialConfig(env, "acc-wo", "robot", wo("wo-secret-1", 1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					newID.AddStateValue(credAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("password"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("password_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("password_wo_version"), knownvalue.Int64Exact(1)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkEmulatorCredential(env, credAddr, "acc-wo", "robot", "wo-secret-1"),
+					checkNoSecretInState("wo-secret-1"),
+				),
+			},
+			{
+				// A new write-only value alone is invisible to Terraform: nothing to do.
+				Config:   credentialConfig(env, "acc-wo", "robot", wo("wo-secret-ignored", 1)),
+				PlanOnly: true,
+			},
+			{
+				// A new version sends the new value: the credential is replaced.
+				Config: credentialConfig(env, "acc-wo", "robot", wo("wo-secret-2", 2)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(credAddr, tfjsonpath.New("id"))},
+				Check: resource.ComposeTestCheckFunc(
+					checkEmulatorCredential(env, credAddr, "acc-wo", "robot", "wo-secret-2"),
+					checkNoSecretInState("wo-secret-2"),
+				),
+			},
+		},
+	})
+}
+
+func TestAccRegistryCredentialResource_passwordErrors(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      credentialConfig(env, "acc", "robot", `password = "a"`+"\n"+`password_wo = "b"`),
+				PlanOnly:    true,
+				ExpectError: wrappedMessage("Conflicting Registry Passwords", "Set only one of password"),
+			},
+			{
+				Config:      credentialConfig(env, "acc", "robot", ""),
+				PlanOnly:    true,
+				ExpectError: wrappedMessage("Missing Registry Password", "Set exactly one of password"),
+			},
+			{
+				Config:      credentialConfig(env, "acc", "robot", `password = "a"`+"\n"+`password_wo_version = 1`),
+				PlanOnly:    true,
+				ExpectError: wrappedMessage("password_wo_version Without password_wo"),
+			},
+			{
+				Config:      credentialConfig(env, strings.Repeat("n", 256), "robot", `password = "a"`),
+				PlanOnly:    true,
+				ExpectError: wrappedMessage("Attribute name UTF-8 character count must be between 1 and 255"),
+			},
+			{
+				Config:      credentialConfig(env, "acc", strings.Repeat("u", 512), `password = "a"`),
+				PlanOnly:    true,
+				ExpectError: wrappedMessage("Attribute username UTF-8 character count must be between 1 and 511"),
+			},
+			{
+				Config:      credentialConfig(env, "acc", "robot", fmt.Sprintf("password = %q", strings.Repeat("p", 1025))),
+				PlanOnly:    true,
+				ExpectError: wrappedMessage("Attribute password UTF-8 character count must be between 1 and 1024"),
+			},
+		},
+	})
+}
+
+func TestAccRegistryCredentialResource_drift(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	var id string
+	cfg := credentialConfig(env, "acc-drift", "robot", `password = "pw"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCredentialsDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureID(credAddr, &id)},
+			{
+				PreConfig: func() {
+					if !env.Emu.RemoveRegistryCredential(id) {
+						t.Fatalf("credential %s not in the emulator", id)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttrWith(credAddr, "id", func(v string) error {
+						if v == id {
+							return fmt.Errorf("id %s was not replaced by a new credential", v)
+						}
+						return nil
+					}),
+					checkEmulatorCredential(env, credAddr, "acc-drift", "robot", "pw"),
+				),
+			},
+		},
+	})
+}
+
+// TestAccRegistryCredentialResource_sameNameInOneApply creates credentials that differ only in
+// their password in one apply: each must get the id of its own credential, which needs the
+// client's serialized list-save-list.
+func TestAccRegistryCredentialResource_sameNameInOneApply(t *testing.T) {
+	env := newTestEnv(t)
+	var checks []resource.TestCheckFunc
+	for i := range 4 {
+		checks = append(checks, checkEmulatorCredential(env, fmt.Sprintf("novita_registry_credential.dup.%d", i), "acc-dup", "robot", fmt.Sprintf("pw-%d", i)))
+	}
+	checks = append(checks, func(s *terraform.State) error {
+		seen := map[string]bool{}
+		for i := range 4 {
+			id := s.RootModule().Resources[fmt.Sprintf("novita_registry_credential.dup.%d", i)].Primary.ID
+			if seen[id] {
+				return fmt.Errorf("id %s given to two credentials", id)
+			}
+			seen[id] = true
+		}
+		return nil
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCredentialsDestroyed(env),
+		Steps: []resource.TestStep{{
+			Config: env.config(`
+resource "novita_registry_credential" "dup" {
+  count    = 4
+  name     = "acc-dup"
+  username = "robot"
+  password = "pw-${count.index}"
+}
+`),
+			Check: resource.ComposeTestCheckFunc(checks...),
+		}},
+	})
+}
+
+// TestAccRegistryCredentialResource_deleteWaitsWhileInUse: an endpoint made with the client pulls
+// with the credential; destroy fails naming the endpoint once its timeout passes, and succeeds
+// once the endpoint (which takes a moment to delete) has gone.
+func TestAccRegistryCredentialResource_deleteWaitsWhileInUse(t *testing.T) {
+	env := newTestEnv(t, func(o *emulator.Options) { o.DeleteDelay = 2 * time.Second })
+	env.requireEmulator(t)
+	clusterA, _, _ := testStorageClusters(t, env)
+	c := testClient(t, env)
+	ctx := context.Background()
+	var credID, endpointID string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCredentialsDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config: credentialConfig(env, "acc-in-use", "robot", `password = "pw"`+"\n"+`timeouts = { delete = "1s" }`),
+				Check: resource.ComposeTestCheckFunc(captureID(credAddr, &credID), func(*terraform.State) error {
+					var err error
+					endpointID, err = c.CreateEndpoint(ctx, testEndpointSpec(clusterA, "", credID))
+					return err
+				}),
+			},
+			{
+				Config: env.config(""),
+				ExpectError: wrappedMessage("Unable to Delete Registry Credential", "still used to pull the image of endpoint",
+					"(IMAGE_AUTH_IN_USE) after waiting 1s"),
+			},
+			{
+				Config: credentialConfig(env, "acc-in-use", "robot", `password = "pw"`+"\n"+`timeouts = { delete = "1m" }`),
+			},
+			{
+				PreConfig: func() {
+					if err := c.DeleteEndpoint(ctx, endpointID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: env.config(""),
+				Check: func(*terraform.State) error {
+					if _, ok := env.Emu.Endpoint(endpointID); ok {
+						return fmt.Errorf("the credential was deleted while endpoint %s still existed", endpointID)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccRegistryCredentialResource_importAdoptsPassword imports credentials made outside
+// Terraform with an import block: a configured password equal to the live one is adopted in
+// place; a different one replaces the credential.
+func TestAccRegistryCredentialResource_importAdoptsPassword(t *testing.T) {
+	env := newTestEnv(t)
+	c := testClient(t, env)
+	ctx := context.Background()
+	matching, err := c.CreateRegistryCredential(ctx, client.CreateRegistryCredentialRequest{Name: "acc-import", Username: "robot", Password: "live-pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withImport := func(id, passwordArgs string) string {
+		return credentialConfig(env, "acc-import", "robot", passwordArgs) + fmt.Sprintf(`
+import {
+  to = novita_registry_credential.test
+  id = %q
+}
+`, id)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCredentialsDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config: withImport(matching, `password = "live-pw"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("id"), knownvalue.StringExact(matching)),
+					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("password"), knownvalue.StringExact("live-pw")),
+				},
+			},
+			{
+				// The adoption happens once: a later password change replaces as usual.
+				Config: credentialConfig(env, "acc-import", "robot", `password = "new-pw"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionReplace)},
+				},
+				Check: checkEmulatorCredential(env, credAddr, "acc-import", "robot", "new-pw"),
+			},
+		},
+	})
+}
+
+func TestAccRegistryCredentialResource_importWithOtherPasswordReplaces(t *testing.T) {
+	env := newTestEnv(t)
+	id, err := testClient(t, env).CreateRegistryCredential(context.Background(),
+		client.CreateRegistryCredentialRequest{Name: "acc-import", Username: "robot", Password: "live-pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCredentialsDestroyed(env),
+		Steps: []resource.TestStep{{
+			Config: credentialConfig(env, "acc-import", "robot", "password_wo = \"other-pw\"\n  password_wo_version = 1") + fmt.Sprintf(`
+import {
+  to = novita_registry_credential.test
+  id = %q
+}
+`, id),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionReplace)},
+			},
+			Check: checkEmulatorCredential(env, credAddr, "acc-import", "robot", "other-pw"),
+		}},
+	})
 }
