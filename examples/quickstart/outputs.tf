@@ -20,6 +20,9 @@ output "job_execution_time_ms" {
 }
 
 output "image_urls" {
-  description = "Images the smoke-test job generated (URLs in the bucket when one is configured)."
-  value       = try(jsondecode(novita_job.smoke.output).images[*].url, [])
+  description = "URLs of the images the smoke-test job generated, in the bucket (empty without a bucket: the images are then inline in the job's output)."
+  value = [
+    for image in try(jsondecode(novita_job.smoke.output).images, []) : image.url
+    if can(image.url)
+  ]
 }
