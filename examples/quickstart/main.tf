@@ -4,24 +4,21 @@
 
 # --- Where to run -----------------------------------------------------------
 
-data "novita_gpu_products" "rtx4090" {
-  name_regex = "4090"
+# The GPU: the first serverless product whose name matches var.gpu ("RTX 4090 24GB").
+data "novita_gpu_products" "gpu" {
+  name_regex = var.gpu
 }
 
+# Clusters that offer that GPU and network storage: the storage and the
+# endpoint that mounts it must live in the same one.
 data "novita_clusters" "with_storage" {
+  gpu_type             = try(local.product.name, null)
   network_storage_only = true
 }
 
 locals {
-  product_id = var.product_id != "" ? var.product_id : data.novita_gpu_products.rtx4090.products[0].id
-  product    = one([for p in data.novita_gpu_products.rtx4090.products : p if p.id == local.product_id])
-
-  # Clusters that offer both the GPU product and network storage.
-  storage_clusters = [
-    for c in data.novita_clusters.with_storage.clusters : c.id
-    if local.product == null || contains(try(local.product.clusters, []), c.id)
-  ]
-  cluster_id = var.cluster_id != "" ? var.cluster_id : try(local.storage_clusters[0], "")
+  product    = try(data.novita_gpu_products.gpu.products[0], null)
+  cluster_id = var.cluster_id != "" ? var.cluster_id : try(data.novita_clusters.with_storage.clusters[0].id, "")
 
   bucket_enabled = var.bucket_name != ""
 }
@@ -45,7 +42,7 @@ resource "novita_cloud_storage" "this" {
   lifecycle {
     precondition {
       condition     = local.cluster_id != ""
-      error_message = "No cluster offers both the RTX 4090 product and network storage; set var.cluster_id."
+      error_message = "No cluster offers both ${try(local.product.name, var.gpu)} and network storage: set var.cluster_id."
     }
   }
 }
@@ -55,7 +52,7 @@ resource "novita_cloud_storage" "this" {
 resource "novita_endpoint" "comfyui" {
   name       = var.name
   type       = "async"
-  product_id = local.product_id
+  product_id = try(local.product.id, "")
   gpu_count  = 1
 
   min_workers     = 0 # scale to zero: no GPU bills while the queue is empty
@@ -92,6 +89,13 @@ resource "novita_endpoint" "comfyui" {
 
   timeouts = {
     create = "30m"
+  }
+
+  lifecycle {
+    precondition {
+      condition     = local.product != null
+      error_message = "No serverless GPU product's name matches \"${var.gpu}\": see data.novita_gpu_products."
+    }
   }
 }
 

@@ -16,14 +16,14 @@ variable "idle_timeout" {
   default     = 60
 }
 
-variable "product_id" {
-  description = "GPU product of the endpoint. Empty: the first product whose name matches \"4090\"."
+variable "gpu" {
+  description = "Regular expression matched against the serverless GPU products' names; the first match is used. Async endpoints offer RTX 4090 24GB and H100 SXM 80GB."
   type        = string
-  default     = ""
+  default     = "4090"
 }
 
 variable "cluster_id" {
-  description = "Cluster of the cloud storage and the endpoint. Empty: the first cluster that offers both the GPU product and network storage."
+  description = "Cluster of the cloud storage and the endpoint. Empty: the first cluster that offers both the GPU and network storage."
   type        = string
   default     = ""
 }

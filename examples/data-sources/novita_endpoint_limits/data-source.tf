@@ -7,5 +7,5 @@ output "worker_range" {
 }
 
 output "cuda_versions" {
-  value = data.novita_endpoint_limits.this.cuda_version_list
+  value = data.novita_endpoint_limits.this.cuda_versions
 }
