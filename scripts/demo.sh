@@ -68,7 +68,7 @@ step "Checking the tools" \
 command -v go >/dev/null || { echo "Go is not installed: see README.md, Prerequisites." >&2; exit 1; }
 TERRAFORM=$("$ROOT/scripts/install-tools.sh" terraform)
 echo "    $(go version)"
-echo "    $("$TERRAFORM" version | head -n 1) ($TERRAFORM)"
+echo "    $("$TERRAFORM" version 2>/dev/null | head -n 1) ($TERRAFORM)"
 
 step "Building the provider and the Novita emulator" \
   "Compiling this repository into $WORK/bin (the first build takes a minute or two)."
