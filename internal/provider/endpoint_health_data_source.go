@@ -26,9 +26,9 @@ type endpointHealthDataSource struct {
 }
 
 type endpointHealthModel struct {
-	EndpointName types.String       `tfsdk:"endpoint_name"`
-	Workers      healthWorkersModel `tfsdk:"workers"`
-	Jobs         healthJobsModel    `tfsdk:"jobs"`
+	EndpointName types.String        `tfsdk:"endpoint_name"`
+	Workers      *healthWorkersModel `tfsdk:"workers"`
+	Jobs         *healthJobsModel    `tfsdk:"jobs"`
 }
 
 type healthWorkersModel struct {
@@ -51,11 +51,11 @@ func endpointHealthFromAPI(name string, h *client.EndpointHealth) endpointHealth
 	i := func(v client.Int) types.Int64 { return types.Int64Value(int64(v)) }
 	return endpointHealthModel{
 		EndpointName: types.StringValue(name),
-		Workers: healthWorkersModel{
+		Workers: &healthWorkersModel{
 			Idle: i(h.Workers.Idle), Running: i(h.Workers.Running),
 			Throttled: i(h.Workers.Throttled), Total: i(h.Workers.Total),
 		},
-		Jobs: healthJobsModel{
+		Jobs: &healthJobsModel{
 			Completed: i(h.Jobs.Completed), Failed: i(h.Jobs.Failed), InProgress: i(h.Jobs.InProgress),
 			InQueue: i(h.Jobs.InQueue), Retried: i(h.Jobs.Retried),
 		},
