@@ -237,22 +237,34 @@ const echoWorkerImage = "novitalabs/echo-worker:v1" // any image without a speci
 
 // ---- acceptance tests ----
 
-// The quickstart's ComfyUI job completes in one apply and returns image URLs in the bucket.
+// The quickstart in one apply: a scale-from-zero ComfyUI endpoint and the guide's job, which
+// completes with image URLs in the bucket.
 func TestAccJobResource_comfyUIQuickstart(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t) // the live run would need a real bucket
-	endpoint := env.createTestEndpoint(t, testEndpoint{
-		image: "novitalabs/comfyui-worker:v0.0.1", minWorkers: 0, maxWorkers: 1,
-		env: map[string]string{
-			"BUCKET_ENDPOINT_URL":      "https://s3.us-east-1.amazonaws.com",
-			"BUCKET_ACCESS_KEY_ID":     "AKIAEXAMPLE",
-			"BUCKET_SECRET_ACCESS_KEY": "not-a-real-secret",
-			"BUCKET_NAME":              "novita-smoke",
-		},
-	})
-	config := env.config(fmt.Sprintf(`
+	config := env.config(`
+resource "novita_endpoint" "comfyui" {
+  name            = "comfyui-smoke"
+  product_id      = "SL-serverless-1"
+  min_workers     = 0
+  max_workers     = 1
+  idle_timeout    = 300
+  max_concurrency = 1
+  scaling_policy  = { type = "concurrency", value = 1 }
+  image           = "novitalabs/comfyui-worker:v0.0.1"
+  port            = 8188
+  env = {
+    BUCKET_ENDPOINT_URL  = "https://s3.us-east-1.amazonaws.com"
+    BUCKET_NAME          = "novita-smoke"
+    BUCKET_ACCESS_KEY_ID = "AKIAEXAMPLE"
+  }
+  secret_env = {
+    BUCKET_SECRET_ACCESS_KEY = "not-a-real-secret"
+  }
+}
+
 resource "novita_job" "smoke" {
-  endpoint_name = %q
+  endpoint_name = novita_endpoint.comfyui.endpoint_name
   input = jsonencode({
     workflow = {
       "4" = { class_type = "CheckpointLoaderSimple", inputs = { ckpt_name = "flux1-dev-fp8.safetensors" } }
@@ -270,12 +282,12 @@ resource "novita_job" "smoke" {
   })
 }
 
-output "first_image" {
-  value = jsondecode(novita_job.smoke.output).images[0].url
+output "image_urls" {
+  value = [for img in jsondecode(novita_job.smoke.output).images : img.url]
 }
-`, endpoint))
+`)
 	imageURL := regexp.MustCompile(`^https://s3\.us-east-1\.amazonaws\.com/novita-smoke/\S+\.png$`)
-	var jobID string
+	var endpointID, jobID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -293,26 +305,34 @@ output "first_image" {
 						}
 						return nil
 					})),
-					statecheck.ExpectKnownOutputValue("first_image", knownvalue.StringRegexp(imageURL)),
+					statecheck.ExpectKnownOutputValue("image_urls", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringRegexp(imageURL)})),
 				},
-				Check: captureID("novita_job.smoke", &jobID),
+				Check: resource.ComposeTestCheckFunc(
+					captureID("novita_endpoint.comfyui", &endpointID),
+					captureID("novita_job.smoke", &jobID),
+				),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
 			{
 				// Import adopts the job; the API cannot return its input.
-				ResourceName:            "novita_job.smoke",
-				ImportState:             true,
-				ImportStateIdFunc:       func(*terraform.State) (string, error) { return endpoint + "/" + jobID, nil },
+				ResourceName: "novita_job.smoke",
+				ImportState:  true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					job := s.RootModule().Resources["novita_job.smoke"].Primary
+					return job.Attributes["endpoint_name"] + "/" + job.ID, nil
+				},
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"input"},
 			},
 		},
 		CheckDestroy: func(*terraform.State) error {
-			// A completed job is left alone on destroy: there is nothing to cancel.
-			if j, ok := env.Emu.Gateway().Job(jobID); !ok || j.Status != "COMPLETED" {
-				return fmt.Errorf("job %s after destroy: %+v (found %v), want COMPLETED", jobID, j, ok)
+			if _, ok := env.Emu.Endpoint(endpointID); ok {
+				return fmt.Errorf("endpoint %s still exists after destroy", endpointID)
+			}
+			if _, ok := env.Emu.Gateway().Job(jobID); ok {
+				return fmt.Errorf("job %s still known after its endpoint was deleted", jobID)
 			}
 			return nil
 		},
@@ -539,7 +559,7 @@ resource "novita_job" "echo" {
 	})
 }
 
-// Bad inputs fail the plan, before any job is submitted.
+// Bad inputs fail the plan, before any job is submitted; an unknown endpoint fails the apply.
 func TestAccJobResource_planErrors(t *testing.T) {
 	env := newTestEnv(t)
 	job := func(attrs string) string {
@@ -573,6 +593,10 @@ resource "novita_job" "x" {
 				Config:      job("  input = jsonencode({})\n  timeouts = { create = \"soon\" }"),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`Invalid Attribute Value Time Duration`),
+			},
+			{
+				Config:      job("  input = jsonencode({})"),
+				ExpectError: regexp.MustCompile(`(?s)Unable to Submit Job.*"0123456789abcdef-app"`),
 			},
 		},
 	})
