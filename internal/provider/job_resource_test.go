@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -120,6 +121,30 @@ func TestJobBodyLimitValidator(t *testing.T) {
 			jobBodyLimitValidator{}.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("input"), ConfigValue: tt.value}, resp)
 			if got := resp.Diagnostics.HasError(); got != tt.wantErr {
 				t.Fatalf("error = %v, want %v: %v", got, tt.wantErr, resp.Diagnostics)
+			}
+		})
+	}
+}
+
+func TestKeepEquivalentJSON(t *testing.T) {
+	tests := []struct {
+		name        string
+		state, plan types.String
+		want        types.String
+	}{
+		{"create: no state", types.StringNull(), types.StringValue(`{"a":1}`), types.StringValue(`{"a":1}`)},
+		{"unknown plan", types.StringValue(`{"a":1}`), types.StringUnknown(), types.StringUnknown()},
+		{"other whitespace and key order", types.StringValue(`{"a":1,"b":[1,2]}`), types.StringValue("{ \"b\": [1, 2],\n \"a\": 1 }"), types.StringValue(`{"a":1,"b":[1,2]}`)},
+		{"different JSON", types.StringValue(`{"a":1}`), types.StringValue(`{"a":2}`), types.StringValue(`{"a":2}`)},
+		{"array order matters", types.StringValue(`[1,2]`), types.StringValue(`[2,1]`), types.StringValue(`[2,1]`)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := planmodifier.StringRequest{Path: path.Root("input"), StateValue: tt.state, PlanValue: tt.plan, ConfigValue: tt.plan}
+			resp := &planmodifier.StringResponse{PlanValue: tt.plan}
+			keepEquivalentJSON{}.PlanModifyString(context.Background(), req, resp)
+			if !resp.PlanValue.Equal(tt.want) {
+				t.Errorf("planned %s, want %s", resp.PlanValue, tt.want)
 			}
 		})
 	}
