@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -390,4 +392,346 @@ func TestAccEndpointResource_lifecycle(t *testing.T) {
 			},
 		},
 	})
+}
+
+func TestAccEndpointResource_drift(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	const addr = "novita_endpoint.test"
+	cfg := env.config(endpointHCL("test", map[string]string{"env": `{ MODE = "a" }`}))
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkEndpointsDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureID(addr, &id)},
+			{
+				// Deleted behind Terraform's back: the next apply creates it again.
+				PreConfig: func() {
+					if !env.Emu.RemoveEndpoint(id) {
+						t.Fatalf("endpoint %s not in the emulator", id)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					captureID(addr, &id),
+					checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error { return nil }),
+				),
+			},
+			{
+				// Changed behind its back: the plan updates it in place and the apply corrects it.
+				PreConfig: func() {
+					env.Emu.ChangeEndpoint(id, func(ep *emulator.Endpoint) {
+						ep.WorkerConfig.MaxNum = 7
+						ep.Policy.Value = 99
+						ep.Envs = append(ep.Envs, emulator.Env{Key: "INJECTED", Value: "x"})
+					})
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("max_workers"), knownvalue.Int64Exact(2)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
+					if ep.ID != id {
+						return fmt.Errorf("endpoint was replaced (%s -> %s), want an in-place update", id, ep.ID)
+					}
+					if _, injected := emuEnvMap(ep)["INJECTED"]; ep.WorkerConfig.MaxNum != 2 || ep.Policy.Value != 30 || injected {
+						return fmt.Errorf("drift not corrected: max %d, policy %d, envs %v", ep.WorkerConfig.MaxNum, ep.Policy.Value, ep.Envs)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+// TestAccEndpointResource_quickstartComfyUI is the endpoint of Novita's async quickstart. It
+// proves that secret_env_wo values reach the endpoint but never the state, and that bumping
+// secret_env_wo_version pushes new values.
+func TestAccEndpointResource_quickstartComfyUI(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "novita_endpoint.comfy"
+	config := func(secret string, version int) string {
+		return env.config(fmt.Sprintf(`
+resource "novita_endpoint" "comfy" {
+  product_id      = "SL-serverless-1" # RTX 4090 24GB
+  min_workers     = 0
+  max_workers     = 3
+  idle_timeout    = 300
+  max_concurrency = 1
+  gpu_count       = 1
+  port            = 8188
+  image           = "novitalabs/comfyui-worker:v0.0.1"
+  scaling_policy = {
+    type  = "concurrency"
+    value = 1
+  }
+  env = {
+    BUCKET_ENDPOINT_URL = "https://s3.us-east-1.amazonaws.com"
+    BUCKET_NAME         = "comfy-outputs"
+  }
+  secret_env = {
+    BUCKET_ACCESS_KEY_ID = "AKIAEXAMPLE"
+  }
+  secret_env_wo = {
+    BUCKET_SECRET_ACCESS_KEY = %q
+  }
+  secret_env_wo_version = %d
+}
+`, secret, version))
+	}
+	secretReached := func(want string) resource.TestCheckFunc {
+		return checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
+			got := emuEnvMap(ep)
+			if got["BUCKET_SECRET_ACCESS_KEY"] != want || got["BUCKET_ACCESS_KEY_ID"] != "AKIAEXAMPLE" || got["BUCKET_NAME"] != "comfy-outputs" {
+				return fmt.Errorf("emulator envs are not the configured ones (secret value withheld from this message); keys: %d", len(got))
+			}
+			return nil
+		})
+	}
+	notInState := func(secrets ...string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			rs := s.RootModule().Resources[addr]
+			for k, v := range rs.Primary.Attributes {
+				for _, secret := range secrets {
+					if strings.Contains(v, secret) {
+						return fmt.Errorf("a write-only value is in state at %s", k)
+					}
+				}
+				if strings.Contains(k, "BUCKET_SECRET_ACCESS_KEY") {
+					return fmt.Errorf("the write-only key is in state at %s", k)
+				}
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkEndpointsDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config: config("first-wo-secret", 1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("secret_env_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("secret_env"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"BUCKET_ACCESS_KEY_ID": knownvalue.StringExact("AKIAEXAMPLE"),
+					})),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("env"), knownvalue.MapSizeExact(2)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("serving")),
+				},
+				Check: resource.ComposeTestCheckFunc(secretReached("first-wo-secret"), notInState("first-wo-secret")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// An import cannot tell secrets apart: every variable lands in env.
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"env", "secret_env", "secret_env_wo_version"},
+			},
+			{
+				// A new value under the same version is not seen: write-only values are not compared.
+				Config: config("ignored-wo-secret", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: secretReached("first-wo-secret"),
+			},
+			{
+				Config: config("second-wo-secret", 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(secretReached("second-wo-secret"), notInState("first-wo-secret", "second-wo-secret")),
+			},
+		},
+	})
+}
+
+func TestAccEndpointResource_failedDeploymentIsTainted(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	const addr = "novita_endpoint.test"
+	var failedID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkEndpointsDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config:      env.config(endpointHCL("test", map[string]string{"image": strconv.Quote(emulator.UnpullableImage)})),
+				ExpectError: regexp.MustCompile(`(?s)Endpoint Deployment Failed.*is failed: failed to pull image`),
+			},
+			{
+				// The failed endpoint stayed in state, tainted: fixing the image replaces it.
+				Config: env.config(endpointHCL("test", nil)),
+				PreConfig: func() {
+					for id, n := range emuEndpointStates(t, env) {
+						failedID = id
+						if n != "failed" {
+							t.Fatalf("endpoint %s is %s, want failed", id, n)
+						}
+					}
+					if failedID == "" {
+						t.Fatal("the failed create left no endpoint")
+					}
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
+				},
+				Check: func(s *terraform.State) error {
+					id, err := endpointStateID(s, addr)
+					if err != nil {
+						return err
+					}
+					if _, still := env.Emu.Endpoint(failedID); still || id == failedID {
+						return fmt.Errorf("the failed endpoint %s was not replaced", failedID)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// emuEndpointStates lists the account's endpoints with their states, through the API.
+func emuEndpointStates(t *testing.T, env *testEnv) map[string]string {
+	t.Helper()
+	list, err := env.apiClient(t).ListEndpoints(context.Background())
+	if err != nil {
+		t.Fatalf("listing endpoints: %v", err)
+	}
+	out := map[string]string{}
+	for _, e := range list {
+		out[e.ID] = e.State.State
+	}
+	return out
+}
+
+func TestAccEndpointResource_waitForReady(t *testing.T) {
+	env := newTestEnv(t, func(o *emulator.Options) { o.CreateDelay = 2 * time.Second })
+	env.requireEmulator(t)
+	const addr = "novita_endpoint.test"
+	var timedOutID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkEndpointsDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				// A create timeout shorter than the deployment fails clearly; the id is kept.
+				Config:      env.config(endpointHCL("test", map[string]string{"timeouts": `{ create = "1s" }`})),
+				ExpectError: regexp.MustCompile(`(?s)Timed Out Waiting for Endpoint.*not serving within 1s\s+\(timeouts.create\)`),
+			},
+			{
+				// The timed-out endpoint is in state (tainted): the next apply replaces it, and
+				// without the short timeout it waits until the new one serves.
+				PreConfig: func() {
+					for id := range emuEndpointStates(t, env) {
+						timedOutID = id
+					}
+				},
+				Config: env.config(endpointHCL("test", nil)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("serving")),
+				},
+				Check: func(s *terraform.State) error {
+					id, err := endpointStateID(s, addr)
+					if err != nil {
+						return err
+					}
+					if timedOutID == "" || id == timedOutID {
+						return fmt.Errorf("timed-out endpoint %q was not replaced (now %q)", timedOutID, id)
+					}
+					return nil
+				},
+			},
+			{
+				// wait_for_ready = false returns while the endpoint is still being created.
+				Config: env.config(endpointHCL("test", nil) + endpointHCL("nowait", map[string]string{"wait_for_ready": "false"})),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("novita_endpoint.nowait", tfjsonpath.New("state"), knownvalue.StringExact("creating")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccEndpointResource_deletionProtection(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "novita_endpoint.test"
+	protected := env.config(endpointHCL("test", map[string]string{"deletion_protection": "true"}))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkEndpointsDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: protected},
+			{
+				Config:      protected,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)Endpoint Is Protected from Deletion.*set\s+deletion_protection\s+=\s+false`),
+			},
+			{
+				// Turning protection off is a provider-side change: no replacement, and the
+				// final destroy of the test case succeeds.
+				Config: env.config(endpointHCL("test", map[string]string{"deletion_protection": "false"})),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				Check: checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error { return nil }),
+			},
+		},
+	})
+}
+
+// TestAccEndpointResource_planTimeErrors proves each class of bad input fails the plan (static
+// validation, cross-field rules, and the account's live limits and catalogue) with its message.
+func TestAccEndpointResource_planTimeErrors(t *testing.T) {
+	env := newTestEnv(t)
+	network := `[{ type = "network", cloud_storage_id = "st-1", mount_path = "/models" }]`
+	cases := []struct {
+		set  map[string]string
+		want string
+	}{
+		{map[string]string{"port": "2222"}, `(?s)Attribute port value must be none of:\s+\[2222 2223 2224\],\s+got: 2222`},
+		{map[string]string{"min_workers": "3", "max_workers": "2"}, `(?s)max_workers \(2\) must be at\s+least min_workers \(3\)`},
+		{map[string]string{"scaling_policy": `{ type = "latency", value = 1 }`}, `(?s)scaling_policy.type value must be one of:\s+\["queue" "concurrency"\],\s+got: "latency"`},
+		{map[string]string{"volume_mounts": `[{ type = "local", size_gb = 20, mount_path = "data" }]`}, `(?s)mount_path.*absolute path`},
+		{map[string]string{"volume_mounts": `[{ type = "local", size_gb = 20, mount_path = "/d" }, { type = "local", size_gb = 20, mount_path = "/d" }]`}, `(?s)Duplicate Mount Path.*"/d"`},
+		{map[string]string{"volume_mounts": network}, `(?s)Missing Cluster for Network Volume`},
+		{map[string]string{"env": `{ KEY = "a" }`, "secret_env": `{ KEY = "b" }`}, `(?s)KEY is set in both env\s+and\s+secret_env`},
+		{map[string]string{"max_workers": "150"}, `(?s)max_workers must be between 0 and 100`},
+		{map[string]string{"idle_timeout": "0"}, `(?s)idle_timeout must be between 1 and 3600`},
+		{map[string]string{"product_id": `"SL-serverless-404"`}, `(?s)Unknown GPU Product.*SL-serverless-1`},
+		{map[string]string{"cuda_version": `"9.0"`}, `(?s)Unsupported CUDA Version.*12\.4`},
+		{map[string]string{"product_id": `"SL-serverless-3"`, "cluster_id": `"ap-singapore-1"`, "volume_mounts": network}, `(?s)Cluster Without Network Storage.*does\s+not\s+support\s+network\s+storage`},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      env.config(endpointHCL("test", c.set)),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(c.want),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+	if env.Emu != nil {
+		if n := env.Emu.Counts().Endpoints; n != 0 {
+			t.Errorf("a plan-time error still created %d endpoint(s)", n)
+		}
+	}
 }
