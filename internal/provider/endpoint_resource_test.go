@@ -11,7 +11,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -733,5 +737,30 @@ func TestAccEndpointResource_planTimeErrors(t *testing.T) {
 		if n := env.Emu.Counts().Endpoints; n != 0 {
 			t.Errorf("a plan-time error still created %d endpoint(s)", n)
 		}
+	}
+}
+
+// TestEndpointResourceRead_notFoundRemovesFromState calls Read without Terraform, against an
+// emulator that does not know the id, and expects the resource to leave the state.
+func TestEndpointResourceRead_notFoundRemovesFromState(t *testing.T) {
+	ctx := context.Background()
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	r := &endpointResource{data: &providerData{client: env.apiClient(t)}}
+
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+	if d := state.SetAttribute(ctx, path.Root("id"), "0123456789abcdef"); d.HasError() {
+		t.Fatal(d)
+	}
+
+	resp := fwresource.ReadResponse{State: state}
+	r.Read(ctx, fwresource.ReadRequest{State: state}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("Read of a missing endpoint failed instead of removing it: %v", resp.Diagnostics)
+	}
+	if !resp.State.Raw.IsNull() {
+		t.Fatalf("state = %v, want null (removed)", resp.State.Raw)
 	}
 }
