@@ -304,15 +304,20 @@ func volumeMountsFromAPI(in []client.VolumeMount, prior types.List) (types.List,
 // envFromAPI sorts the API's single list of variables into the resource's maps: keys that came
 // from secret_env_wo (woKeys) are dropped, keys the prior secret_env held stay secret, and
 // every other key is a plain variable. Empty maps stay null when the prior map was null.
+//
+// woKeys is nil only when the provider never recorded them: after an import. Then nothing tells
+// secrets apart, so every variable goes to the sensitive secret_env rather than showing its
+// value in plans; the first apply of the configuration sorts them out.
 func (m *endpointResourceModel) envFromAPI(ctx context.Context, envs []client.Env, woKeys map[string]bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	priorSecret, d := stringMap(ctx, m.SecretEnv)
 	diags.Append(d...)
+	imported := woKeys == nil
 	plain, secret := map[string]string{}, map[string]string{}
 	for _, e := range envs {
 		switch {
 		case woKeys[e.Key]:
-		case hasKey(priorSecret, e.Key):
+		case imported || hasKey(priorSecret, e.Key):
 			secret[e.Key] = e.Value
 		default:
 			plain[e.Key] = e.Value
@@ -333,7 +338,8 @@ func hasKey(m map[string]string, k string) bool {
 }
 
 // fromAPI overwrites the resource model with the endpoint, keeping the provider-side settings
-// and filling their defaults when they are null (after import).
+// and filling their defaults when they are null (after import). woKeys are the names recorded
+// from secret_env_wo, nil after an import (see envFromAPI).
 func (m *endpointResourceModel) fromAPI(ctx context.Context, e *client.Endpoint, woKeys map[string]bool) diag.Diagnostics {
 	diags := m.endpointAttrs.fromAPI(ctx, e)
 	diags.Append(m.envFromAPI(ctx, e.Envs, woKeys)...)

@@ -218,18 +218,18 @@ func TestEndpointFromAPI_ImportDefaultsAndNulls(t *testing.T) {
 	e := apiEndpoint(t, testEndpointJSON)
 	e.VolumeMounts = nil
 	e.Name = ""
-	// After import only the id is known: every variable is plain, provider-side settings get
-	// their defaults, and absent optional values stay null.
+	// After import only the id is known: every variable is read as secret (nothing tells them
+	// apart), provider-side settings get their defaults, and absent optional values stay null.
 	m := endpointResourceModel{}
 	m.ID = types.StringValue(e.ID)
 	if d := m.fromAPI(ctx, e, nil); d.HasError() {
 		t.Fatal(d)
 	}
-	if got := len(m.Env.Elements()); got != 4 {
-		t.Errorf("env has %d keys, want all 4 after import", got)
+	if got := len(m.SecretEnv.Elements()); got != 4 {
+		t.Errorf("secret_env has %d keys, want all 4 after import", got)
 	}
-	if !m.SecretEnv.IsNull() {
-		t.Errorf("secret_env = %s, want null after import", m.SecretEnv)
+	if !m.Env.IsNull() {
+		t.Errorf("env = %s, want null after import", m.Env)
 	}
 	if !m.WaitForReady.Equal(types.BoolValue(true)) || !m.DeletionProtection.Equal(types.BoolValue(false)) {
 		t.Errorf("wait_for_ready = %s, deletion_protection = %s; want defaults true, false", m.WaitForReady, m.DeletionProtection)

@@ -225,13 +225,14 @@ func (r *endpointResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 			"env": schema.MapAttribute{
 				MarkdownDescription: "Plain environment variables of the workers. A key may not also appear in `secret_env` or `secret_env_wo`. " +
-					"After `terraform import` every variable of the endpoint lands here, because the API does not tell secrets apart: move secrets to `secret_env` or `secret_env_wo` in the configuration and apply. Updated in place.",
+					"Updated in place.",
 				ElementType: types.StringType,
 				Optional:    true,
 				Validators:  []validator.Map{envKeys},
 			},
 			"secret_env": schema.MapAttribute{
-				MarkdownDescription: "Secret environment variables. Kept in state (marked sensitive) so that drift is detected; use `secret_env_wo` to keep a value out of state. Updated in place.",
+				MarkdownDescription: "Secret environment variables. Kept in state (marked sensitive) so that drift is detected; use `secret_env_wo` to keep a value out of state. Updated in place. " +
+					"After `terraform import` every variable of the endpoint is read into `secret_env`, because the API does not tell secrets apart and a value must not show in plans; the first apply of your configuration moves each variable to the map it is configured in, in place.",
 				ElementType:         types.StringType,
 				Optional:            true,
 				Sensitive:           true,
@@ -855,7 +856,8 @@ func setWOKeys(ctx context.Context, p privateState, wo map[string]string) diag.D
 	return p.SetKey(ctx, privateKeyWOEnvKeys, b)
 }
 
-// getWOKeys reads the names recorded by setWOKeys; none after an import.
+// getWOKeys reads the names recorded by setWOKeys (every create and update records them, even
+// none); nil when nothing was recorded, which means the endpoint was imported.
 func getWOKeys(ctx context.Context, p privateState) (map[string]bool, diag.Diagnostics) {
 	b, diags := p.GetKey(ctx, privateKeyWOEnvKeys)
 	if diags.HasError() || len(b) == 0 {

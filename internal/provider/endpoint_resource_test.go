@@ -346,9 +346,11 @@ func TestAccEndpointResource_lifecycle(t *testing.T) {
 				},
 			},
 			{
-				ResourceName:      addr,
-				ImportState:       true,
-				ImportStateVerify: true,
+				// An import reads every variable into the sensitive secret_env (see envFromAPI).
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"env", "secret_env"},
 			},
 			{
 				Config: env.config(endpointHCL("test", map[string]string{
@@ -536,7 +538,7 @@ resource "novita_endpoint" "comfy" {
 				},
 			},
 			{
-				// An import cannot tell secrets apart: every variable lands in env.
+				// An import cannot tell secrets apart: every variable lands in secret_env.
 				ResourceName:            addr,
 				ImportState:             true,
 				ImportStateVerify:       true,
@@ -708,7 +710,7 @@ func TestAccEndpointResource_planTimeErrors(t *testing.T) {
 		set  map[string]string
 		want string
 	}{
-		{map[string]string{"port": "2222"}, `(?s)Attribute port value must be none of:\s+\[2222 2223 2224\],\s+got: 2222`},
+		{map[string]string{"port": "2222"}, `(?s)Attribute port value must be none of:\s+\["2222" "2223" "2224"\],\s+got: 2222`},
 		{map[string]string{"min_workers": "3", "max_workers": "2"}, `(?s)max_workers \(2\) must be at\s+least min_workers \(3\)`},
 		{map[string]string{"scaling_policy": `{ type = "latency", value = 1 }`}, `(?s)scaling_policy.type value must be one of:\s+\["queue" "concurrency"\],\s+got: "latency"`},
 		{map[string]string{"volume_mounts": `[{ type = "local", size_gb = 20, mount_path = "data" }]`}, `(?s)mount_path.*absolute path`},
@@ -763,4 +765,76 @@ func TestEndpointResourceRead_notFoundRemovesFromState(t *testing.T) {
 	if !resp.State.Raw.IsNull() {
 		t.Fatalf("state = %v, want null (removed)", resp.State.Raw)
 	}
+}
+
+// TestAccEndpointResource_importThenAdopt imports an endpoint made outside Terraform that has
+// secrets: its variables are read as sensitive, and the first apply sorts them into env,
+// secret_env and secret_env_wo in place, with the write-only value never stored.
+func TestAccEndpointResource_importThenAdopt(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "novita_endpoint.adopted"
+	c := env.apiClient(t)
+	id, err := c.CreateEndpoint(context.Background(), client.EndpointSpec{
+		Name: "made-by-hand",
+		WorkerConfig: client.WorkerConfig{
+			MinNum: 0, MaxNum: 2, FreeTimeout: 60, MaxConcurrent: 1, GPUNum: 1,
+		},
+		Ports:    []client.Port{{Port: 8080}},
+		Policy:   client.Policy{Type: "queue", Value: 30},
+		Image:    client.Image{Image: "novitalabs/sleep-worker:latest"},
+		Products: []client.ProductRef{{ID: "SL-serverless-1"}},
+		Envs: []client.Env{
+			{Key: "PLAIN", Value: "plain-value"}, {Key: "SECRET", Value: "secret-value"}, {Key: "WO", Value: "old-wo-value"},
+		},
+	})
+	if err != nil {
+		t.Fatalf("creating endpoint: %v", err)
+	}
+	cfg := env.config(fmt.Sprintf(`
+import {
+  to = novita_endpoint.adopted
+  id = %q
+}
+`, id) + endpointHCL("adopted", map[string]string{
+		"name":                  `"made-by-hand"`,
+		"env":                   `{ PLAIN = "plain-value" }`,
+		"secret_env":            `{ SECRET = "secret-value" }`,
+		"secret_env_wo":         `{ WO = "new-wo-value" }`,
+		"secret_env_wo_version": "1",
+	}))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkEndpointsDestroyed(env),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectSensitiveValue(addr, tfjsonpath.New("secret_env")),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("env"), knownvalue.MapExact(map[string]knownvalue.Check{"PLAIN": knownvalue.StringExact("plain-value")})),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("secret_env"), knownvalue.MapExact(map[string]knownvalue.Check{"SECRET": knownvalue.StringExact("secret-value")})),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				func(s *terraform.State) error {
+					for k, v := range s.RootModule().Resources[addr].Primary.Attributes {
+						if strings.Contains(v, "wo-value") || strings.Contains(k, "WO") {
+							return fmt.Errorf("the write-only variable is in state at %s", k)
+						}
+					}
+					return nil
+				},
+				checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
+					if emuEnvMap(ep)["WO"] != "new-wo-value" {
+						return fmt.Errorf("the new write-only value did not reach the endpoint")
+					}
+					return nil
+				}),
+			),
+		}},
+	})
 }
