@@ -83,7 +83,7 @@ func TestAccEndpointDataSource_notFoundNamesWhatWasSought(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Exactly one of these attributes must be configured:\s+\[id,app_name\]`),
 			},
 			{
-				Config:      env.config(`data "novita_endpoint" "x" {
+				Config: env.config(`data "novita_endpoint" "x" {
   id       = "ffffffffffffffff"
   app_name = "nobody-home"
 }`),

@@ -233,10 +233,10 @@ func (r *endpointResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"secret_env": schema.MapAttribute{
 				MarkdownDescription: "Secret environment variables. Kept in state (marked sensitive) so that drift is detected; use `secret_env_wo` to keep a value out of state. Updated in place. " +
 					"After `terraform import` every variable of the endpoint is read into `secret_env`, because the API does not tell secrets apart and a value must not show in plans; the first apply of your configuration moves each variable to the map it is configured in, in place.",
-				ElementType:         types.StringType,
-				Optional:            true,
-				Sensitive:           true,
-				Validators:          []validator.Map{envKeys},
+				ElementType: types.StringType,
+				Optional:    true,
+				Sensitive:   true,
+				Validators:  []validator.Map{envKeys},
 			},
 			"secret_env_wo": schema.MapAttribute{
 				MarkdownDescription: "Write-only secret environment variables (Terraform 1.11 or later): sent to Novita but never stored in the plan or state, so changes to them are not detected. " +
