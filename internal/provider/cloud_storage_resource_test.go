@@ -30,7 +30,7 @@ import (
 )
 
 func TestCloudStorageResource_schemaIsValid(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	var resp fwresource.SchemaResponse
 	NewCloudStorageResource().Schema(ctx, fwresource.SchemaRequest{}, &resp)
 	if resp.Diagnostics.HasError() {
@@ -160,7 +160,7 @@ func TestRetryWhileInUse(t *testing.T) {
 	inUseRetryFloor, inUseRetryCeiling = time.Millisecond, 5*time.Millisecond
 	t.Cleanup(func() { inUseRetryFloor, inUseRetryCeiling = floor, ceiling })
 	inUse := &client.APIError{StatusCode: 400, Reason: reasonStorageInUse, Message: "in use"}
-	ctx := context.Background()
+	ctx := t.Context()
 
 	t.Run("succeeds once released", func(t *testing.T) {
 		calls := 0
@@ -245,7 +245,7 @@ func wrappedMessage(parts ...string) *regexp.Regexp {
 // one that does not (empty if none).
 func testStorageClusters(t *testing.T, env *testEnv) (a, b, unsupported string) {
 	t.Helper()
-	clusters, err := testClient(t, env).ListClusters(context.Background())
+	clusters, err := testClient(t, env).ListClusters(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -525,7 +525,7 @@ func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
 	env.requireEmulator(t)
 	clusterA, _, _ := testStorageClusters(t, env)
 	c := testClient(t, env)
-	ctx := context.Background()
+	ctx := t.Context()
 	var storageID, endpointID string
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -594,7 +594,7 @@ func TestCloudStorageResource_readNotFound(t *testing.T) {
 	env.requireEmulator(t)
 	clusterA, _, _ := testStorageClusters(t, env)
 	c := testClient(t, env)
-	ctx := context.Background()
+	ctx := t.Context()
 	r := &cloudStorageResource{data: &providerData{client: c}}
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -15,7 +14,7 @@ import (
 
 func TestRegistryCredentialDataSource_neverExposesPassword(t *testing.T) {
 	var resp datasource.SchemaResponse
-	NewRegistryCredentialDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &resp)
+	NewRegistryCredentialDataSource().Schema(t.Context(), datasource.SchemaRequest{}, &resp)
 	for name := range resp.Schema.Attributes {
 		if name != "id" && name != "name" && name != "username" {
 			t.Errorf("unexpected attribute %q: the data source outputs id, name and username only", name)

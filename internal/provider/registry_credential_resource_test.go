@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -22,7 +21,7 @@ import (
 )
 
 func TestRegistryCredentialResource_schemaIsValid(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	var resp fwresource.SchemaResponse
 	NewRegistryCredentialResource().Schema(ctx, fwresource.SchemaRequest{}, &resp)
 	if resp.Diagnostics.HasError() {
@@ -381,7 +380,7 @@ func TestAccRegistryCredentialResource_deleteWaitsWhileInUse(t *testing.T) {
 	env.requireEmulator(t)
 	clusterA, _, _ := testStorageClusters(t, env)
 	c := testClient(t, env)
-	ctx := context.Background()
+	ctx := t.Context()
 	var credID, endpointID string
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -428,7 +427,7 @@ func TestAccRegistryCredentialResource_deleteWaitsWhileInUse(t *testing.T) {
 func TestAccRegistryCredentialResource_importAdoptsPassword(t *testing.T) {
 	env := newTestEnv(t)
 	c := testClient(t, env)
-	ctx := context.Background()
+	ctx := t.Context()
 	matching, err := c.CreateRegistryCredential(ctx, client.CreateRegistryCredentialRequest{Name: "acc-import", Username: "robot", Password: "live-pw"})
 	if err != nil {
 		t.Fatal(err)
@@ -471,7 +470,7 @@ import {
 
 func TestAccRegistryCredentialResource_importWithOtherPasswordReplaces(t *testing.T) {
 	env := newTestEnv(t)
-	id, err := testClient(t, env).CreateRegistryCredential(context.Background(),
+	id, err := testClient(t, env).CreateRegistryCredential(t.Context(),
 		client.CreateRegistryCredentialRequest{Name: "acc-import", Username: "robot", Password: "live-pw"})
 	if err != nil {
 		t.Fatal(err)
