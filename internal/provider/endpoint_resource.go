@@ -439,6 +439,37 @@ func (r *endpointResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	resp.Diagnostics.Append(checkEndpointPlan(ctx, plan, prior, cat)...)
+	if prior == nil || !plan.ClusterID.Equal(prior.ClusterID) || !plan.VolumeMounts.Equal(prior.VolumeMounts) {
+		resp.Diagnostics.Append(checkMountedStorage(ctx, plan, func(id string) (*client.CloudStorage, error) {
+			return r.data.client.GetCloudStorage(ctx, id)
+		})...)
+	}
+}
+
+// checkMountedStorage checks that every network volume's cloud storage exists and lives in the
+// endpoint's cluster. Unknown ids or cluster are skipped; storage that cannot be read for other
+// reasons is left to the apply.
+func checkMountedStorage(ctx context.Context, plan endpointResourceModel, lookup func(id string) (*client.CloudStorage, error)) diag.Diagnostics {
+	var diags diag.Diagnostics
+	mounts, _ := plan.volumeMounts(ctx)
+	for i, vm := range mounts {
+		if vm.Type.ValueString() != mountNetwork || !known(vm.CloudStorageID) {
+			continue
+		}
+		id := vm.CloudStorageID.ValueString()
+		st, err := lookup(id)
+		switch {
+		case client.IsNotFound(err):
+			diags.AddAttributeError(path.Root("volume_mounts").AtListIndex(i).AtName("cloud_storage_id"), "Cloud Storage Not Found",
+				fmt.Sprintf("No cloud storage with id %q exists in this account.", id))
+		case err != nil:
+		case known(plan.ClusterID) && st.ClusterID != plan.ClusterID.ValueString():
+			diags.AddAttributeError(path.Root("cluster_id"), "Cluster Does Not Match Mounted Storage",
+				fmt.Sprintf("cloud storage %s is in cluster %q, but cluster_id is %q; an endpoint runs in the cluster of the network storage it mounts: set cluster_id = %q (for example novita_cloud_storage.<name>.cluster_id).",
+					id, st.ClusterID, plan.ClusterID.ValueString(), st.ClusterID))
+		}
+	}
+	return diags
 }
 
 // idleWorkersWarning warns that min_workers > 0 keeps GPUs billing with no traffic.

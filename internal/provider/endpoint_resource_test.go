@@ -838,3 +838,111 @@ import {
 		}},
 	})
 }
+
+func TestCheckMountedStorage(t *testing.T) {
+	ctx := context.Background()
+	storages := map[string]client.CloudStorage{"st-dallas": {ID: "st-dallas", ClusterID: "us-dallas-1"}}
+	lookup := func(id string) (*client.CloudStorage, error) {
+		if st, ok := storages[id]; ok {
+			return &st, nil
+		}
+		return nil, &client.APIError{StatusCode: 400, Reason: "NETWORK_STORAGE_NOT_FOUND", Message: "not found"}
+	}
+	mount := func(id types.String) types.List {
+		return mountsValue(t, volumeMountModel{Type: types.StringValue("network"), CloudStorageID: id, SizeGB: types.Int64Null(), MountPath: types.StringValue("/m")})
+	}
+	m := testEndpointModel(t)
+
+	m.ClusterID, m.VolumeMounts = types.StringValue("us-dallas-1"), mount(types.StringValue("st-dallas"))
+	if d := checkMountedStorage(ctx, m, lookup); d.HasError() {
+		t.Errorf("matching cluster: unexpected %v", d)
+	}
+	m.ClusterID = types.StringValue("eu-frankfurt-1")
+	wantOneError(t, checkMountedStorage(ctx, m, lookup), "cluster_id", `in cluster "us-dallas-1"`, `set cluster_id = "us-dallas-1"`)
+	m.VolumeMounts = mount(types.StringValue("st-gone"))
+	wantOneError(t, checkMountedStorage(ctx, m, lookup), "volume_mounts[0].cloud_storage_id", `"st-gone"`)
+	m.VolumeMounts = mount(types.StringUnknown())
+	if d := checkMountedStorage(ctx, m, lookup); d.HasError() {
+		t.Errorf("unknown storage id: unexpected %v", d)
+	}
+}
+
+// TestAccEndpointResource_networkVolume mounts a cloud storage (and a local volume), proves a
+// cluster that does not match the storage fails the plan, and that destroy waits for the
+// endpoint to be gone so that the storage it mounted can be deleted in the same run.
+func TestAccEndpointResource_networkVolume(t *testing.T) {
+	env := newTestEnv(t, func(o *emulator.Options) { o.DeleteDelay = 1500 * time.Millisecond })
+	const addr = "novita_endpoint.test"
+	config := func(cluster string) string {
+		return env.config(`
+resource "novita_cloud_storage" "models" {
+  name       = "models"
+  size_gb    = 20
+  cluster_id = "us-dallas-1"
+}
+` + endpointHCL("test", map[string]string{
+			"cluster_id": cluster,
+			"volume_mounts": `[
+    { type = "network", cloud_storage_id = novita_cloud_storage.models.id, mount_path = "/models" },
+    { type = "local", size_gb = 50, mount_path = "/scratch" },
+  ]`,
+		}))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(checkEndpointsDestroyed(env), func(*terraform.State) error {
+			if env.Emu != nil && env.Emu.Counts().CloudStorages != 0 {
+				return fmt.Errorf("the cloud storage was not deleted")
+			}
+			return nil
+		}),
+		Steps: []resource.TestStep{
+			{
+				Config: config("novita_cloud_storage.models.cluster_id"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cluster_id"), knownvalue.StringExact("us-dallas-1")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("volume_mounts").AtSliceIndex(0).AtMapKey("size_gb"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("volume_mounts").AtSliceIndex(1).AtMapKey("size_gb"), knownvalue.Int64Exact(50)),
+				},
+				Check: checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
+					if len(ep.VolumeMounts) != 2 || ep.VolumeMounts[0].Type != "network" || ep.VolumeMounts[0].MountPath != "/models" || ep.ClusterID != "us-dallas-1" {
+						return fmt.Errorf("mounts not as configured: %+v in %s", ep.VolumeMounts, ep.ClusterID)
+					}
+					return nil
+				}),
+			},
+			{
+				Config:      config(`"eu-frankfurt-1"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Cluster Does Not Match Mounted Storage.*set\s+cluster_id\s+=\s+"us-dallas-1"`),
+			},
+		},
+	})
+}
+
+// TestAccEndpointResource_catalogUnavailableDoesNotFailPlan proves that when the account's
+// limits cannot be read, the plan goes on (with a warning) and the apply works.
+func TestAccEndpointResource_catalogUnavailableDoesNotFailPlan(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	env.Emu.InjectFault(emulator.Fault{
+		Method: "GET", Path: "/gpu-instance/openapi/v1/endpoint/limit",
+		Status: 403, Reason: "FORBIDDEN", Message: "limits are not available to this key", Times: 1000,
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkEndpointsDestroyed(env),
+		Steps: []resource.TestStep{{
+			Config: env.config(endpointHCL("test", nil)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("novita_endpoint.test", tfjsonpath.New("state"), knownvalue.StringExact("serving")),
+			},
+		}},
+	})
+	if env.Emu.Requests("/gpu-instance/openapi/v1/endpoint/limit") == 0 {
+		t.Error("the plan never asked for the limits, so the test proved nothing")
+	}
+}
