@@ -134,7 +134,7 @@ func (d *endpointDataSource) Read(ctx context.Context, req datasource.ReadReques
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
-	resp.Diagnostics.Append(m.fromAPI(ctx, e)...)
+	resp.Diagnostics.Append(m.fromAPI(e)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

@@ -209,7 +209,7 @@ func stringMap(ctx context.Context, m types.Map) (map[string]string, diag.Diagno
 // fromAPI overwrites a with the endpoint as the API returned it. The values a held before are
 // the prior ones: they decide between null and "" (or 0, or an empty list) for optional
 // attributes the user left out, and fill in the few fields an API response may omit.
-func (a *endpointAttrs) fromAPI(ctx context.Context, e *client.Endpoint) diag.Diagnostics {
+func (a *endpointAttrs) fromAPI(e *client.Endpoint) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if e.ID != "" {
 		a.ID = types.StringValue(e.ID)
@@ -341,7 +341,7 @@ func hasKey(m map[string]string, k string) bool {
 // and filling their defaults when they are null (after import). woKeys are the names recorded
 // from secret_env_wo, nil after an import (see envFromAPI).
 func (m *endpointResourceModel) fromAPI(ctx context.Context, e *client.Endpoint, woKeys map[string]bool) diag.Diagnostics {
-	diags := m.endpointAttrs.fromAPI(ctx, e)
+	diags := m.endpointAttrs.fromAPI(e)
 	diags.Append(m.envFromAPI(ctx, e.Envs, woKeys)...)
 	if m.WaitForReady.IsNull() || m.WaitForReady.IsUnknown() {
 		m.WaitForReady = types.BoolValue(defaultWaitForReady)
@@ -356,8 +356,8 @@ func (m *endpointResourceModel) fromAPI(ctx context.Context, e *client.Endpoint,
 }
 
 // fromAPI fills the data source model; env_keys carries names only, never values.
-func (m *endpointDataSourceModel) fromAPI(ctx context.Context, e *client.Endpoint) diag.Diagnostics {
-	diags := m.endpointAttrs.fromAPI(ctx, e)
+func (m *endpointDataSourceModel) fromAPI(e *client.Endpoint) diag.Diagnostics {
+	diags := m.endpointAttrs.fromAPI(e)
 	keys := []attr.Value{}
 	names := make([]string, 0, len(e.Envs))
 	for _, env := range e.Envs {

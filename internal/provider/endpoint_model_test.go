@@ -262,7 +262,7 @@ func TestEndpointDataSourceFromAPI_NamesOnlyAndWorkers(t *testing.T) {
 	ctx := context.Background()
 	e := apiEndpoint(t, testEndpointJSON)
 	var m endpointDataSourceModel
-	if d := m.fromAPI(ctx, e); d.HasError() {
+	if d := m.fromAPI(e); d.HasError() {
 		t.Fatal(d)
 	}
 	wantKeys, _ := types.ListValueFrom(ctx, types.StringType, []string{"ADDED_BY_HAND", "BUCKET_ACCESS_KEY_ID", "BUCKET_NAME", "BUCKET_SECRET_ACCESS_KEY"})

@@ -216,15 +216,6 @@ func TestValidateEndpointConfig(t *testing.T) {
 
 // ---- acceptance tests (against a fresh emulator each, or live with make testacc-live) ----
 
-// msgRe matches an error message however Terraform wraps its lines.
-func endpointMsgRe(words string) *regexp.Regexp {
-	parts := strings.Fields(words)
-	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(p)
-	}
-	return regexp.MustCompile(strings.Join(parts, `\s+`))
-}
-
 // endpointHCL is a small async endpoint. set overrides or adds arguments (name -> HCL value);
 // an empty value removes a default.
 func endpointHCL(name string, set map[string]string) string {
