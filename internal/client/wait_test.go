@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -112,11 +113,10 @@ func TestPollIntervalGrowsToCeiling(t *testing.T) {
 		got = append(got, p.next)
 		p.next = min(p.next*3/2, p.ceiling) // what wait does after sleeping
 	}
-	want := []time.Duration{1000, 1500, 2250, 3375, 4000, 4000}
-	for i := range want {
-		if got[i] != want[i]*time.Microsecond {
-			t.Fatalf("intervals %v, want %v µs", got, want)
-		}
+	want := []time.Duration{1000 * time.Microsecond, 1500 * time.Microsecond, 2250 * time.Microsecond,
+		3375 * time.Microsecond, 4 * time.Millisecond, 4 * time.Millisecond}
+	if !slices.Equal(got, want) {
+		t.Fatalf("intervals %v, want %v", got, want)
 	}
 }
 
