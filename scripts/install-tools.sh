@@ -46,11 +46,12 @@ go_install() {
   echo "$dir/$name"
 }
 
-# wrapper_build NAME VERSION PKG MODULE MODULE_VERSION REPLACE... builds a main package whose module
-# cannot be `go install`ed directly (it has replace directives) through a generated wrapper module.
+# wrapper_build NAME VERSION PKG MODULE MODULE_VERSION LDFLAGS REPLACE... builds a main package
+# whose module cannot be `go install`ed directly (it has replace directives) through a generated
+# wrapper module.
 wrapper_build() {
-  local name=$1 version=$2 pkg=$3 module=$4 modversion=$5
-  shift 5
+  local name=$1 version=$2 pkg=$3 module=$4 modversion=$5 ldflags=$6
+  shift 6
   local dir="$TOOLS_DIR/$name-$version"
   if [[ ! -x "$dir/$name" ]]; then
     log "building $name $version from source (first time only, several minutes; cached in $dir)"
@@ -70,7 +71,7 @@ wrapper_build() {
     (
       cd "$src"
       go get -tool "$pkg@$modversion"
-      CGO_ENABLED=0 go build -trimpath -o "$dir/$name.tmp" "$pkg"
+      CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$dir/$name.tmp" "$pkg"
     )
     mv "$dir/$name.tmp" "$dir/$name"
     log "$name built in $((SECONDS - start))s"
@@ -88,13 +89,16 @@ install_terraform() {
     replaces+=("github.com/hashicorp/terraform/internal/backend/remote-state/$m => github.com/hashicorp/terraform/internal/backend/remote-state/$m $TERRAFORM_COMMIT_PSEUDO")
   done
   replaces+=("github.com/hashicorp/terraform/internal/legacy => github.com/hashicorp/terraform/internal/legacy $TERRAFORM_COMMIT_PSEUDO")
+  # version.dev=no: report "1.11.4" like the release build, not "1.11.4-dev".
   wrapper_build terraform "$TERRAFORM_VERSION" github.com/hashicorp/terraform \
-    github.com/hashicorp/terraform "$TERRAFORM_VERSION" "${replaces[@]}"
+    github.com/hashicorp/terraform "$TERRAFORM_VERSION" \
+    "-s -w -X github.com/hashicorp/terraform/version.dev=no" "${replaces[@]}"
 }
 
 install_tofu() {
   wrapper_build tofu "$OPENTOFU_VERSION" github.com/opentofu/opentofu/cmd/tofu \
-    github.com/opentofu/opentofu "$OPENTOFU_VERSION" "$OPENTOFU_HCL_REPLACE"
+    github.com/opentofu/opentofu "$OPENTOFU_VERSION" \
+    "-s -w -X github.com/opentofu/opentofu/version.dev=no" "$OPENTOFU_HCL_REPLACE"
 }
 
 [[ $# -gt 0 ]] || { sed -n '2,12p' "$0" >&2; exit 2; }
