@@ -68,7 +68,7 @@ step "Checking the tools" \
 command -v go >/dev/null || { echo "Go is not installed: see README.md, Prerequisites." >&2; exit 1; }
 TERRAFORM=$("$ROOT/scripts/install-tools.sh" terraform)
 echo "    $(go version)"
-echo "    $("$TERRAFORM" version 2>/dev/null | head -n 1) ($TERRAFORM)"
+echo "    $("$TERRAFORM" version 2>/dev/null | sed -n 1p) ($TERRAFORM)"
 
 step "Building the provider and the Novita emulator" \
   "Compiling this repository into $WORK/bin (the first build takes a minute or two)."
@@ -89,7 +89,7 @@ for _ in $(seq 1 100); do # up to 10 s for the emulator to listen
   sleep 0.1
 done
 [[ -s $WORK/emulator.url ]] || { echo "The emulator did not start listening within 10 s." >&2; exit 1; }
-NOVITA_BASE_URL=$(head -n 1 "$WORK/emulator.url")
+NOVITA_BASE_URL=$(sed -n 1p "$WORK/emulator.url")
 export NOVITA_BASE_URL
 export NOVITA_ASYNC_BASE_URL="$NOVITA_BASE_URL/v1"
 export NOVITA_API_KEY=${NOVITA_EMULATOR_API_KEY:-sk_emulator_local_key}

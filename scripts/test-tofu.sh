@@ -7,7 +7,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 TOFU=$("$ROOT/scripts/install-tools.sh" tofu)
-"$TOFU" version | head -n 1
+"$TOFU" version | sed -n 1p
 
 # tofu prints a warning on stdout when TF_CLI_CONFIG_FILE names a missing file, which breaks
 # terraform-plugin-testing's version parsing: give it an empty file that exists.
