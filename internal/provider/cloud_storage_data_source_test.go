@@ -22,7 +22,7 @@ func TestCloudStorageDataFromAPI(t *testing.T) {
 
 func TestAccCloudStorageDataSource_byIDAndName(t *testing.T) {
 	env := newTestEnv(t)
-	clusterA, _, _ := testStorageClusters(t, env)
+	clusterA, _, _ := env.storageClusters(t)
 	var checks []statecheck.StateCheck
 	for _, ds := range []string{"data.novita_cloud_storage.by_id", "data.novita_cloud_storage.by_name"} {
 		for _, attr := range []string{"id", "name", "size_gb", "cluster_id", "cluster_name", "price", "created_at"} {
@@ -56,7 +56,7 @@ data "novita_cloud_storage" "by_name" {
 
 func TestAccCloudStorageDataSource_errors(t *testing.T) {
 	env := newTestEnv(t)
-	clusterA, clusterB, _ := testStorageClusters(t, env)
+	clusterA, clusterB, _ := env.storageClusters(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkStoragesDestroyed(env),

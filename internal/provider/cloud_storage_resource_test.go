@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"reflect"
 	"regexp"
 	"strings"
@@ -212,57 +211,6 @@ func TestRetryWhileInUse(t *testing.T) {
 
 const storageAddr = "novita_cloud_storage.test"
 
-// testClient returns an API client aimed at the test's environment, for arranging objects that
-// Terraform does not manage (an endpoint that mounts a storage, for instance).
-func testClient(t *testing.T, env *testEnv) *client.Client {
-	t.Helper()
-	cfg := client.Config{APIKey: os.Getenv(envAPIKey), BaseURL: os.Getenv(envBaseURL), PollFloor: 10 * time.Millisecond}
-	if env.Emu != nil {
-		m := regexp.MustCompile(`base_url\s*=\s*"([^"]+)"`).FindStringSubmatch(env.providerConfig)
-		if m == nil {
-			t.Fatal("no base_url in the test provider configuration")
-		}
-		cfg.APIKey, cfg.BaseURL = emulator.DefaultAPIKey, m[1]
-	}
-	c, err := client.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// wrappedMessage matches the given parts of a diagnostic in order, whatever Terraform's line
-// wrapping did to the spaces inside them.
-func wrappedMessage(parts ...string) *regexp.Regexp {
-	quoted := make([]string, len(parts))
-	for i, p := range parts {
-		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
-}
-
-// testStorageClusters picks, from the account's clusters, two that support network storage and
-// one that does not (empty if none).
-func testStorageClusters(t *testing.T, env *testEnv) (a, b, unsupported string) {
-	t.Helper()
-	clusters, err := testClient(t, env).ListClusters(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ok []string
-	for _, c := range clusters {
-		if c.SupportNetworkStorage {
-			ok = append(ok, c.ID)
-		} else if unsupported == "" {
-			unsupported = c.ID
-		}
-	}
-	if len(ok) < 2 {
-		t.Skipf("needs two clusters with network storage, found %v", ok)
-	}
-	return ok[0], ok[1], unsupported
-}
-
 func storageConfig(env *testEnv, name string, size int, cluster, extra string) string {
 	return env.config(fmt.Sprintf(`
 resource "novita_cloud_storage" "test" {
@@ -276,30 +224,15 @@ resource "novita_cloud_storage" "test" {
 
 // checkStoragesDestroyed is a CheckDestroy: no storage of the final state is left in the emulator.
 func checkStoragesDestroyed(env *testEnv) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		if env.Emu == nil {
-			return nil
-		}
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "novita_cloud_storage" {
-				continue
-			}
-			if _, ok := env.Emu.CloudStorage(rs.Primary.ID); ok {
-				return fmt.Errorf("cloud storage %s still exists", rs.Primary.ID)
-			}
-		}
-		return nil
-	}
-}
-
-// captureID stores a resource's id into *id when the step's checks run.
-func captureID(addr string, id *string) resource.TestCheckFunc {
-	return resource.TestCheckResourceAttrWith(addr, "id", func(v string) error { *id = v; return nil })
+	return checkDestroyed(env, "novita_cloud_storage", func(emu *emulator.Emulator, id string) bool {
+		_, ok := emu.CloudStorage(id)
+		return ok
+	})
 }
 
 func TestAccCloudStorageResource_lifecycle(t *testing.T) {
 	env := newTestEnv(t)
-	clusterA, clusterB, _ := testStorageClusters(t, env)
+	clusterA, clusterB, _ := env.storageClusters(t)
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	var id string
@@ -383,7 +316,7 @@ func TestAccCloudStorageResource_lifecycle(t *testing.T) {
 func TestAccCloudStorageResource_drift(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	clusterA, _, _ := testStorageClusters(t, env)
+	clusterA, _, _ := env.storageClusters(t)
 	var id string
 	cfg := storageConfig(env, "acc-drift", 10, clusterA, "")
 
@@ -437,7 +370,7 @@ func TestAccCloudStorageResource_drift(t *testing.T) {
 
 func TestAccCloudStorageResource_planErrors(t *testing.T) {
 	env := newTestEnv(t)
-	clusterA, _, unsupported := testStorageClusters(t, env)
+	clusterA, _, unsupported := env.storageClusters(t)
 	steps := []resource.TestStep{
 		{
 			Config:      storageConfig(env, "acc-small", 9, clusterA, ""),
@@ -467,7 +400,7 @@ func TestAccCloudStorageResource_planErrors(t *testing.T) {
 
 func TestAccCloudStorageResource_shrinkFailsPlan(t *testing.T) {
 	env := newTestEnv(t)
-	clusterA, clusterB, _ := testStorageClusters(t, env)
+	clusterA, clusterB, _ := env.storageClusters(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkStoragesDestroyed(env),
@@ -490,7 +423,7 @@ func TestAccCloudStorageResource_shrinkFailsPlan(t *testing.T) {
 
 func TestAccCloudStorageResource_deletionProtection(t *testing.T) {
 	env := newTestEnv(t)
-	clusterA, _, _ := testStorageClusters(t, env)
+	clusterA, _, _ := env.storageClusters(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkStoragesDestroyed(env),
@@ -523,8 +456,8 @@ func TestAccCloudStorageResource_deletionProtection(t *testing.T) {
 func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
 	env := newTestEnv(t, func(o *emulator.Options) { o.DeleteDelay = 2 * time.Second })
 	env.requireEmulator(t)
-	clusterA, _, _ := testStorageClusters(t, env)
-	c := testClient(t, env)
+	clusterA, _, _ := env.storageClusters(t)
+	c := env.apiClient(t)
 	ctx := t.Context()
 	var storageID, endpointID string
 
@@ -536,7 +469,7 @@ func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
 				Config: storageConfig(env, "acc-in-use", 10, clusterA, `timeouts = { delete = "1s" }`),
 				Check: resource.ComposeTestCheckFunc(captureID(storageAddr, &storageID), func(*terraform.State) error {
 					var err error
-					endpointID, err = c.CreateEndpoint(ctx, testEndpointSpec(clusterA, storageID, ""))
+					endpointID, err = c.CreateEndpoint(ctx, testEndpoint{maxWorkers: 1, cluster: clusterA, storageID: storageID}.spec())
 					return err
 				}),
 			},
@@ -566,34 +499,13 @@ func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
 	})
 }
 
-// testEndpointSpec is a small endpoint in cluster that mounts storageID (if set) and pulls with
-// credentialID (if set).
-func testEndpointSpec(cluster, storageID, credentialID string) client.EndpointSpec {
-	spec := client.EndpointSpec{
-		Name:         "acc-user",
-		Type:         "async",
-		WorkerConfig: client.WorkerConfig{MinNum: 0, MaxNum: 1, FreeTimeout: 60, MaxConcurrent: 1, GPUNum: 1},
-		Ports:        []client.Port{{Port: 8080}},
-		Policy:       client.Policy{Type: "queue", Value: 60},
-		Image:        client.Image{Image: "example/worker:latest", AuthID: credentialID},
-		Products:     []client.ProductRef{{ID: "SL-serverless-1"}},
-		ClusterID:    cluster,
-		VolumeMounts: []client.VolumeMount{},
-		Envs:         []client.Env{},
-	}
-	if storageID != "" {
-		spec.VolumeMounts = append(spec.VolumeMounts, client.VolumeMount{Type: "network", ID: storageID, MountPath: "/data"})
-	}
-	return spec
-}
-
 // TestCloudStorageResource_readNotFound calls Read directly, without Terraform: a storage that is
 // gone leaves a null state; one that exists is read in.
 func TestCloudStorageResource_readNotFound(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	clusterA, _, _ := testStorageClusters(t, env)
-	c := testClient(t, env)
+	clusterA, _, _ := env.storageClusters(t)
+	c := env.apiClient(t)
 	ctx := t.Context()
 	r := &cloudStorageResource{data: &providerData{client: c}}
 	var schemaResp fwresource.SchemaResponse

@@ -247,7 +247,7 @@ func endpointHCL(name string, set map[string]string) string {
 	return b.String()
 }
 
-// stateID reads a resource's id from the test state.
+// endpointStateID reads a resource's id from the test state, inside a check.
 func endpointStateID(s *terraform.State, addr string) (string, error) {
 	rs, ok := s.RootModule().Resources[addr]
 	if !ok || rs.Primary == nil || rs.Primary.ID == "" {
@@ -274,22 +274,12 @@ func checkEmuEndpoint(env *testEnv, addr string, check func(ep emulator.Endpoint
 	}
 }
 
-// checkEndpointsDestroyed is a CheckDestroy asking the emulator (or the live API) that every
-// endpoint of the state is gone.
+// checkEndpointsDestroyed is a CheckDestroy: no endpoint of the final state is left.
 func checkEndpointsDestroyed(env *testEnv) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "novita_endpoint" {
-				continue
-			}
-			if env.Emu != nil {
-				if _, ok := env.Emu.Endpoint(rs.Primary.ID); ok {
-					return fmt.Errorf("endpoint %s still exists", rs.Primary.ID)
-				}
-			}
-		}
-		return nil
-	}
+	return checkDestroyed(env, "novita_endpoint", func(emu *emulator.Emulator, id string) bool {
+		_, ok := emu.Endpoint(id)
+		return ok
+	})
 }
 
 func emuEnvMap(ep emulator.Endpoint) map[string]string {

@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,7 +23,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
-	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
 )
 
 // ---- unit tests of the pure parts ----
@@ -172,79 +169,6 @@ func TestParseJobImportID(t *testing.T) {
 
 // ---- helpers for acceptance tests ----
 
-// testClock runs with real time plus an offset that a test can move forward, so the emulator
-// keeps working during an apply while a test can still jump hours ahead.
-type testClock struct{ offset atomic.Int64 }
-
-func (c *testClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
-func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
-
-// withClock makes the emulator use clock.
-func withClock(clock *testClock) func(*emulator.Options) {
-	return func(o *emulator.Options) { o.Now = clock.Now }
-}
-
-// apiClient builds a client for the test's target, to arrange objects that the test does not
-// manage through Terraform (endpoints, jobs submitted from outside).
-func (e *testEnv) apiClient(t *testing.T) *client.Client {
-	t.Helper()
-	cfg := client.Config{APIKey: os.Getenv(envAPIKey), PollFloor: 50 * time.Millisecond, PollCeiling: time.Second}
-	if e.baseURL != "" {
-		cfg.APIKey, cfg.BaseURL, cfg.AsyncBaseURL = emulator.DefaultAPIKey, e.baseURL, e.baseURL+"/v1"
-	}
-	c, err := client.New(cfg)
-	if err != nil {
-		t.Fatalf("client.New: %v", err)
-	}
-	return c
-}
-
-// testEndpoint describes an async endpoint a job test needs.
-type testEndpoint struct {
-	image                  string
-	minWorkers, maxWorkers int
-	idleTimeout            int
-	env                    map[string]string
-}
-
-// createTestEndpoint creates a serving async endpoint through the client, deletes it when the
-// test ends, and returns its job name.
-func (e *testEnv) createTestEndpoint(t *testing.T, spec testEndpoint) string {
-	t.Helper()
-	ctx := context.Background()
-	c := e.apiClient(t)
-	if spec.idleTimeout == 0 {
-		spec.idleTimeout = 60
-	}
-	envs := []client.Env{}
-	for k, v := range spec.env {
-		envs = append(envs, client.Env{Key: k, Value: v})
-	}
-	id, err := c.CreateEndpoint(ctx, client.EndpointSpec{
-		Name: "job-test",
-		Type: "async",
-		WorkerConfig: client.WorkerConfig{
-			MinNum: client.Int(spec.minWorkers), MaxNum: client.Int(spec.maxWorkers), FreeTimeout: client.Int(spec.idleTimeout),
-			MaxConcurrent: 1, GPUNum: 1, RequestTimeout: 3600,
-		},
-		Ports:        []client.Port{{Port: 8188}},
-		Policy:       client.Policy{Type: "concurrency", Value: 1},
-		Image:        client.Image{Image: spec.image},
-		Products:     []client.ProductRef{{ID: "SL-serverless-1"}},
-		VolumeMounts: []client.VolumeMount{},
-		Envs:         envs,
-	})
-	if err != nil {
-		t.Fatalf("creating endpoint: %v", err)
-	}
-	t.Cleanup(func() { _ = c.DeleteEndpoint(context.Background(), id) })
-	ep, err := c.WaitForEndpointServing(ctx, id)
-	if err != nil {
-		t.Fatalf("waiting for endpoint %s: %v", id, err)
-	}
-	return client.JobName(ep.ID, ep.AppName)
-}
-
 // sleepJobHCL is a novita_job running the sleep worker for the given simulated seconds.
 func sleepJobHCL(name, endpoint string, seconds int, extra string) string {
 	return fmt.Sprintf(`
@@ -256,9 +180,6 @@ resource "novita_job" %q {
 }
 `, name, endpoint, seconds, extra)
 }
-
-const sleepWorkerImage = "novitalabs/sleep-worker:latest"
-const echoWorkerImage = "novitalabs/echo-worker:v1" // any image without a special behaviour echoes its input
 
 // ---- acceptance tests ----
 

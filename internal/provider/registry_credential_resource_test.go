@@ -109,20 +109,10 @@ resource "novita_registry_credential" "test" {
 
 // checkCredentialsDestroyed is a CheckDestroy: no credential of the final state is left.
 func checkCredentialsDestroyed(env *testEnv) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		if env.Emu == nil {
-			return nil
-		}
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "novita_registry_credential" {
-				continue
-			}
-			if _, ok := env.Emu.RegistryCredential(rs.Primary.ID); ok {
-				return fmt.Errorf("registry credential %s still exists", rs.Primary.ID)
-			}
-		}
-		return nil
-	}
+	return checkDestroyed(env, "novita_registry_credential", func(emu *emulator.Emulator, id string) bool {
+		_, ok := emu.RegistryCredential(id)
+		return ok
+	})
 }
 
 // checkEmulatorCredential checks what the emulator holds under the resource's id.
@@ -378,8 +368,8 @@ resource "novita_registry_credential" "dup" {
 func TestAccRegistryCredentialResource_deleteWaitsWhileInUse(t *testing.T) {
 	env := newTestEnv(t, func(o *emulator.Options) { o.DeleteDelay = 2 * time.Second })
 	env.requireEmulator(t)
-	clusterA, _, _ := testStorageClusters(t, env)
-	c := testClient(t, env)
+	clusterA, _, _ := env.storageClusters(t)
+	c := env.apiClient(t)
 	ctx := t.Context()
 	var credID, endpointID string
 
@@ -391,7 +381,7 @@ func TestAccRegistryCredentialResource_deleteWaitsWhileInUse(t *testing.T) {
 				Config: credentialConfig(env, "acc-in-use", "robot", `password = "pw"`+"\n"+`timeouts = { delete = "1s" }`),
 				Check: resource.ComposeTestCheckFunc(captureID(credAddr, &credID), func(*terraform.State) error {
 					var err error
-					endpointID, err = c.CreateEndpoint(ctx, testEndpointSpec(clusterA, "", credID))
+					endpointID, err = c.CreateEndpoint(ctx, testEndpoint{maxWorkers: 1, cluster: clusterA, credentialID: credID}.spec())
 					return err
 				}),
 			},
@@ -426,7 +416,7 @@ func TestAccRegistryCredentialResource_deleteWaitsWhileInUse(t *testing.T) {
 // place; a different one replaces the credential.
 func TestAccRegistryCredentialResource_importAdoptsPassword(t *testing.T) {
 	env := newTestEnv(t)
-	c := testClient(t, env)
+	c := env.apiClient(t)
 	ctx := t.Context()
 	matching, err := c.CreateRegistryCredential(ctx, client.CreateRegistryCredentialRequest{Name: "acc-import", Username: "robot", Password: "live-pw"})
 	if err != nil {
@@ -470,7 +460,7 @@ import {
 
 func TestAccRegistryCredentialResource_importWithOtherPasswordReplaces(t *testing.T) {
 	env := newTestEnv(t)
-	id, err := testClient(t, env).CreateRegistryCredential(t.Context(),
+	id, err := env.apiClient(t).CreateRegistryCredential(t.Context(),
 		client.CreateRegistryCredentialRequest{Name: "acc-import", Username: "robot", Password: "live-pw"})
 	if err != nil {
 		t.Fatal(err)
