@@ -41,6 +41,16 @@ const (
 	reasonStorageInUse = "NETWORK_STORAGE_IN_USE"
 )
 
+// storageInUse is how Delete waits for, and then names, endpoints that still mount a storage.
+var storageInUse = inUse{
+	kind:   "Storage",
+	reason: reasonStorageInUse,
+	how:    "is still mounted by",
+	fix:    "Remove it from the endpoint's volume_mounts, or delete the endpoint",
+	del:    (*client.Client).DeleteCloudStorage,
+	usedBy: mountsStorage,
+}
+
 // cloudStorageNamePattern is what the API accepts as a storage name: letters, digits, hyphens.
 var cloudStorageNamePattern = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
 
@@ -367,19 +377,7 @@ func (r *cloudStorageResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := retryWhileInUse(ctx, timeout, reasonStorageInUse, func(ctx context.Context) error {
-		return r.data.client.DeleteCloudStorage(ctx, id)
-	})
-	switch {
-	case err == nil || client.IsNotFound(err):
-	case client.HasReason(err, reasonStorageInUse):
-		resp.Diagnostics.AddError("Unable to Delete Cloud Storage",
-			fmt.Sprintf("Storage %s is still mounted by %s (%s) after waiting %s. "+
-				"Remove it from the endpoint's volume_mounts, or delete the endpoint, then destroy again; "+
-				"raise timeouts.delete if an endpoint takes longer to go away. API said: %s",
-				id, endpointsUsing(ctx, r.data.client, "an endpoint", func(e client.Endpoint) bool { return mountsStorage(e, id) }),
-				reasonStorageInUse, timeout, apiMessage(err)))
-	default:
+	if err := deleteWhenReleased(ctx, r.data.client, storageInUse, id, timeout); err != nil {
 		resp.Diagnostics.AddError("Unable to Delete Cloud Storage", err.Error())
 	}
 }
@@ -411,64 +409,4 @@ func storageErrorHint(err error) string {
 		return maybeCreatedHint("cloud storage", "novita_cloud_storage")
 	}
 	return ""
-}
-
-// maybeCreatedHint tells the user what to do when a create failed after the API may have acted.
-func maybeCreatedHint(kind, typeName string) string {
-	return "The " + kind + " may have been created although the request failed. Look for it (the " + typeName +
-		" data source, or the Novita console) and import it with `terraform import` instead of applying again, which could create a duplicate."
-}
-
-// apiErrorDetail renders an API error for a diagnostic detail, with an optional hint.
-func apiErrorDetail(err error, hint func(error) string) string {
-	detail := err.Error()
-	if hint != nil {
-		if h := hint(err); h != "" {
-			detail += "\n\n" + h
-		}
-	}
-	return detail
-}
-
-// apiMessage is the API's own message for err when it is an APIError, else err's text.
-func apiMessage(err error) string {
-	var apiErr *client.APIError
-	if errors.As(err, &apiErr) && apiErr.Message != "" {
-		return apiErr.Message
-	}
-	return err.Error()
-}
-
-// Backoff of retryWhileInUse: from inUseRetryFloor, doubling up to inUseRetryCeiling.
-var (
-	inUseRetryFloor   = 500 * time.Millisecond
-	inUseRetryCeiling = 10 * time.Second
-)
-
-// retryWhileInUse calls op until it returns anything but an APIError with reason, or until
-// timeout passes; then it returns op's last error. Deleting storage or a credential that an
-// endpoint still uses fails with such a reason until the endpoint lets go, which happens on its
-// own when the endpoint is being deleted in the same apply.
-func retryWhileInUse(ctx context.Context, timeout time.Duration, reason string, op func(context.Context) error) error {
-	deadline := time.Now().Add(timeout)
-	wait := inUseRetryFloor
-	for {
-		err := op(ctx)
-		if !client.HasReason(err, reason) {
-			return err
-		}
-		left := time.Until(deadline)
-		if left <= 0 {
-			return err
-		}
-		tflog.Debug(ctx, "object still in use; retrying", map[string]any{"reason": reason, "retry_in": wait.String()})
-		timer := time.NewTimer(min(wait, left))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return err
-		case <-timer.C:
-		}
-		wait = min(wait*2, inUseRetryCeiling)
-	}
 }

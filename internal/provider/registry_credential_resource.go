@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -46,6 +45,17 @@ const (
 	// the first plan may adopt the configured password in place if it matches the live one.
 	privateImported = "imported"
 )
+
+// credentialInUse is how Delete waits for, and then names, endpoints that still pull with a
+// credential.
+var credentialInUse = inUse{
+	kind:   "Registry credential",
+	reason: reasonCredentialInUse,
+	how:    "is still used to pull the image of",
+	fix:    "Point the endpoint's registry_credential_id elsewhere, or delete the endpoint",
+	del:    (*client.Client).DeleteRegistryCredential,
+	usedBy: func(e client.Endpoint, id string) bool { return e.Image.AuthID == id },
+}
 
 // NewRegistryCredentialResource returns the novita_registry_credential resource.
 func NewRegistryCredentialResource() resource.Resource { return &registryCredentialResource{} }
@@ -306,19 +316,7 @@ func (r *registryCredentialResource) Delete(ctx context.Context, req resource.De
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := retryWhileInUse(ctx, timeout, reasonCredentialInUse, func(ctx context.Context) error {
-		return r.data.client.DeleteRegistryCredential(ctx, id)
-	})
-	switch {
-	case err == nil || client.IsNotFound(err):
-	case client.HasReason(err, reasonCredentialInUse):
-		resp.Diagnostics.AddError("Unable to Delete Registry Credential",
-			fmt.Sprintf("Registry credential %s is still used to pull the image of %s (%s) after waiting %s. "+
-				"Point the endpoint's registry_credential_id elsewhere, or delete the endpoint, then destroy again; "+
-				"raise timeouts.delete if an endpoint takes longer to go away. API said: %s",
-				id, endpointsUsing(ctx, r.data.client, "an endpoint", func(e client.Endpoint) bool { return e.Image.AuthID == id }),
-				reasonCredentialInUse, timeout, apiMessage(err)))
-	default:
+	if err := deleteWhenReleased(ctx, r.data.client, credentialInUse, id, timeout); err != nil {
 		resp.Diagnostics.AddError("Unable to Delete Registry Credential", err.Error())
 	}
 }
@@ -327,23 +325,4 @@ func (r *registryCredentialResource) Delete(ctx context.Context, req resource.De
 func (r *registryCredentialResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
-}
-
-// endpointsUsing names, for an error message, the endpoints for which uses is true
-// ("endpoint a (name), b (name)"), or returns fallback when there are none or listing fails.
-func endpointsUsing(ctx context.Context, c *client.Client, fallback string, uses func(client.Endpoint) bool) string {
-	eps, err := c.ListEndpoints(ctx)
-	if err != nil {
-		return fallback
-	}
-	var names []string
-	for _, e := range eps {
-		if uses(e) {
-			names = append(names, fmt.Sprintf("%s (%q)", e.ID, e.Name))
-		}
-	}
-	if len(names) == 0 {
-		return fallback
-	}
-	return "endpoint " + strings.Join(names, ", ")
 }

@@ -1,0 +1,95 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/novitalabs/terraform-provider-novita/internal/client"
+)
+
+// inUse describes an object (cloud storage, registry credential) that the API refuses to delete
+// while an endpoint still uses it.
+type inUse struct {
+	kind   string // the object in messages: "Storage"
+	reason string // the API's error reason while an endpoint uses it
+	how    string // how endpoints use it, in messages: "is still mounted by"
+	fix    string // what the user can do about it
+	// del is the client's delete, as a method expression: (*client.Client).DeleteCloudStorage.
+	del func(c *client.Client, ctx context.Context, id string) error
+	// usedBy reports whether endpoint e uses object id.
+	usedBy func(e client.Endpoint, id string) bool
+}
+
+// deleteWhenReleased deletes object id, retrying for at most timeout while an endpoint still
+// uses it (one being deleted in the same apply lets go on its own). Not found counts as
+// deleted. An object still in use at the end gives an error naming the endpoints and the fix.
+func deleteWhenReleased(ctx context.Context, c *client.Client, u inUse, id string, timeout time.Duration) error {
+	err := retryWhileInUse(ctx, timeout, u.reason, func(ctx context.Context) error { return u.del(c, ctx, id) })
+	switch {
+	case err == nil || client.IsNotFound(err):
+		return nil
+	case client.HasReason(err, u.reason):
+		users := endpointsUsing(ctx, c, func(e client.Endpoint) bool { return u.usedBy(e, id) })
+		return fmt.Errorf("%s %s %s %s (%s) after waiting %s. %s, then destroy again; "+
+			"raise timeouts.delete if an endpoint takes longer to go away. API said: %s",
+			u.kind, id, u.how, users, u.reason, timeout, u.fix, apiMessage(err))
+	default:
+		return err
+	}
+}
+
+// Backoff of retryWhileInUse: from inUseRetryFloor, doubling up to inUseRetryCeiling.
+var (
+	inUseRetryFloor   = 500 * time.Millisecond
+	inUseRetryCeiling = 10 * time.Second
+)
+
+// retryWhileInUse calls op until it returns anything but an APIError with reason, or until
+// timeout passes; then it returns op's last error.
+func retryWhileInUse(ctx context.Context, timeout time.Duration, reason string, op func(context.Context) error) error {
+	deadline := time.Now().Add(timeout)
+	wait := inUseRetryFloor
+	for {
+		err := op(ctx)
+		if !client.HasReason(err, reason) {
+			return err
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return err
+		}
+		tflog.Debug(ctx, "object still in use; retrying", map[string]any{"reason": reason, "retry_in": wait.String()})
+		timer := time.NewTimer(min(wait, left))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return err
+		case <-timer.C:
+		}
+		wait = min(wait*2, inUseRetryCeiling)
+	}
+}
+
+// endpointsUsing names, for an error message, the endpoints for which uses is true
+// ("endpoint a (name), b (name)"), or "an endpoint" when there are none or listing fails.
+func endpointsUsing(ctx context.Context, c *client.Client, uses func(client.Endpoint) bool) string {
+	const fallback = "an endpoint"
+	eps, err := c.ListEndpoints(ctx)
+	if err != nil {
+		return fallback
+	}
+	var names []string
+	for _, e := range eps {
+		if uses(e) {
+			names = append(names, fmt.Sprintf("%s (%q)", e.ID, e.Name))
+		}
+	}
+	if len(names) == 0 {
+		return fallback
+	}
+	return "endpoint " + strings.Join(names, ", ")
+}
