@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -98,68 +97,16 @@ func (d *cloudStorageDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 
-	var found *client.CloudStorage
-	if id := cfg.ID.ValueString(); id != "" {
-		s, err := d.data.client.GetCloudStorage(ctx, id)
-		if client.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "No Matching Cloud Storage",
-				fmt.Sprintf("No cloud storage with id %q exists in this account.", id))
-			return
-		}
-		if err != nil {
-			resp.Diagnostics.AddError("Unable to Read Cloud Storage", err.Error())
-			return
-		}
-		found = s
-	} else {
-		name := cfg.Name.ValueString()
-		list, err := d.data.client.ListCloudStorages(ctx, name)
-		if err != nil {
-			resp.Diagnostics.AddError("Unable to List Cloud Storage", err.Error())
-			return
-		}
-		s, summary, detail := pickByName(list, name, "cloud storage",
-			func(s client.CloudStorage) string { return s.Name },
-			func(s client.CloudStorage) string { return fmt.Sprintf("%s (cluster %s)", s.ID, s.ClusterID) })
-		if s == nil {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), summary, detail)
-			return
-		}
-		found = s
+	found := byIDOrName[client.CloudStorage]{
+		kind:     "cloud storage",
+		get:      d.data.client.GetCloudStorage,
+		list:     d.data.client.ListCloudStorages,
+		nameOf:   func(s client.CloudStorage) string { return s.Name },
+		describe: func(s client.CloudStorage) string { return fmt.Sprintf("%s (cluster %s)", s.ID, s.ClusterID) },
+	}.find(ctx, cfg.ID, cfg.Name, &resp.Diagnostics)
+	if found == nil {
+		return
 	}
 	m := cloudStorageDataFromAPI(found)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// pickByName returns the one item named exactly name (the API's name filter may match more
-// loosely), or a diagnostic summary and detail explaining why there is not exactly one. kind
-// names the object ("cloud storage"); describe identifies one match in the ambiguous case.
-func pickByName[T any](items []T, name, kind string, nameOf, describe func(T) string) (*T, string, string) {
-	var matches []T
-	for _, it := range items {
-		if nameOf(it) == name {
-			matches = append(matches, it)
-		}
-	}
-	switch len(matches) {
-	case 1:
-		return &matches[0], "", ""
-	case 0:
-		return nil, "No Matching " + titleCase(kind), fmt.Sprintf("No %s named %q exists in this account.", kind, name)
-	}
-	found := make([]string, len(matches))
-	for i, it := range matches {
-		found[i] = describe(it)
-	}
-	return nil, "Ambiguous " + titleCase(kind) + " Name",
-		fmt.Sprintf("%d %ss are named %q: %s. Look one up by id instead.", len(matches), kind, name, strings.Join(found, ", "))
-}
-
-// titleCase capitalizes each word, for diagnostic summaries.
-func titleCase(s string) string {
-	words := strings.Fields(s)
-	for i, w := range words {
-		words[i] = strings.ToUpper(w[:1]) + w[1:]
-	}
-	return strings.Join(words, " ")
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -18,25 +17,6 @@ func TestCloudStorageDataFromAPI(t *testing.T) {
 	if m.ID.ValueString() != "st" || m.Name.ValueString() != "n" || m.SizeGB.ValueInt64() != 12 || m.ClusterID.ValueString() != "c" ||
 		m.ClusterName.ValueString() != "C" || m.Price.ValueString() != "1.5" || !m.CreatedAt.IsNull() {
 		t.Errorf("mapping: %+v", m)
-	}
-}
-
-func TestPickByName(t *testing.T) {
-	list := []client.CloudStorage{{ID: "1", Name: "x"}, {ID: "2", Name: "xx"}, {ID: "3", Name: "y"}, {ID: "4", Name: "y"}}
-	name := func(s client.CloudStorage) string { return s.Name }
-	id := func(s client.CloudStorage) string { return s.ID }
-
-	got, _, _ := pickByName(list, "x", "cloud storage", name, id)
-	if got == nil || got.ID != "1" {
-		t.Errorf("exact match: got %+v, want id 1 (a longer name must not match)", got)
-	}
-	got, summary, detail := pickByName(list, "z", "cloud storage", name, id)
-	if got != nil || summary != "No Matching Cloud Storage" || !strings.Contains(detail, `named "z"`) {
-		t.Errorf("none: %v %q %q", got, summary, detail)
-	}
-	got, summary, detail = pickByName(list, "y", "cloud storage", name, id)
-	if got != nil || summary != "Ambiguous Cloud Storage Name" || !strings.Contains(detail, "3, 4") {
-		t.Errorf("ambiguous: %v %q %q", got, summary, detail)
 	}
 }
 

@@ -92,33 +92,17 @@ func (d *registryCredentialDataSource) Read(ctx context.Context, req datasource.
 		return
 	}
 
-	var found *client.RegistryCredential
-	if id := cfg.ID.ValueString(); id != "" {
-		c, err := d.data.client.GetRegistryCredential(ctx, id)
-		if client.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "No Matching Registry Credential",
-				fmt.Sprintf("No registry credential with id %q exists in this account.", id))
-			return
-		}
-		if err != nil {
-			resp.Diagnostics.AddError("Unable to Read Registry Credential", err.Error())
-			return
-		}
-		found = c
-	} else {
-		list, err := d.data.client.ListRegistryCredentials(ctx)
-		if err != nil {
-			resp.Diagnostics.AddError("Unable to List Registry Credentials", err.Error())
-			return
-		}
-		c, summary, detail := pickByName(list, cfg.Name.ValueString(), "registry credential",
-			func(c client.RegistryCredential) string { return c.Name },
-			func(c client.RegistryCredential) string { return fmt.Sprintf("%s (username %q)", c.ID, c.Username) })
-		if c == nil {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), summary, detail)
-			return
-		}
-		found = c
+	found := byIDOrName[client.RegistryCredential]{
+		kind: "registry credential",
+		get:  d.data.client.GetRegistryCredential,
+		list: func(ctx context.Context, _ string) ([]client.RegistryCredential, error) {
+			return d.data.client.ListRegistryCredentials(ctx) // the API has no name filter
+		},
+		nameOf:   func(c client.RegistryCredential) string { return c.Name },
+		describe: func(c client.RegistryCredential) string { return fmt.Sprintf("%s (username %q)", c.ID, c.Username) },
+	}.find(ctx, cfg.ID, cfg.Name, &resp.Diagnostics)
+	if found == nil {
+		return
 	}
 	m := registryCredentialDataFromAPI(found)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
