@@ -7,14 +7,14 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 TOFU=$("$ROOT/scripts/install-tools.sh" tofu)
-"$TOFU" version | sed -n 1p
 
 # tofu prints a warning on stdout when TF_CLI_CONFIG_FILE names a missing file, which breaks
 # terraform-plugin-testing's version parsing: give it an empty file that exists.
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/novita-tofu.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 : >"$WORK/tofurc"
+export TF_CLI_CONFIG_FILE="$WORK/tofurc"
+echo "acceptance tests with $("$TOFU" version | sed -n 1p) ($TOFU)"
 
 TF_ACC=1 TF_ACC_TERRAFORM_PATH="$TOFU" TF_ACC_PROVIDER_HOST=registry.opentofu.org \
-  TF_CLI_CONFIG_FILE="$WORK/tofurc" \
   go test ./internal/provider/... -count=1 -timeout 20m "$@"
