@@ -927,3 +927,68 @@ func TestAccEndpointResource_catalogUnavailableDoesNotFailPlan(t *testing.T) {
 		t.Error("the plan never asked for the limits, so the test proved nothing")
 	}
 }
+
+// TestAccEndpointResource_withStorageAndCredential creates a cloud storage, a registry credential
+// and an endpoint that mounts the one and pulls with the other in one apply, and destroys all three
+// in one destroy. Terraform's ordering plus the endpoint's wait for deletion must be enough: the
+// storage and the credential are each deleted with a single request, never refused as in use.
+func TestAccEndpointResource_withStorageAndCredential(t *testing.T) {
+	env := newTestEnv(t, func(o *emulator.Options) {
+		o.CreateDelay = 300 * time.Millisecond
+		o.DeleteDelay = 1500 * time.Millisecond
+	})
+	const addr = "novita_endpoint.test"
+	config := env.config(`
+resource "novita_cloud_storage" "models" {
+  name       = "models"
+  size_gb    = 20
+  cluster_id = "us-dallas-1"
+}
+
+resource "novita_registry_credential" "pull" {
+  name        = "private-registry"
+  username    = "robot"
+  password_wo = "registry-secret"
+}
+` + endpointHCL("test", map[string]string{
+		"cluster_id":             "novita_cloud_storage.models.cluster_id",
+		"registry_credential_id": "novita_registry_credential.pull.id",
+		"volume_mounts":          `[{ type = "network", cloud_storage_id = novita_cloud_storage.models.id, mount_path = "/models" }]`,
+	}))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(checkEndpointsDestroyed(env), func(*terraform.State) error {
+			if env.Emu == nil {
+				return nil
+			}
+			if c := env.Emu.Counts(); c.CloudStorages != 0 || c.RegistryCredentials != 0 {
+				return fmt.Errorf("left behind after destroy: %+v", c)
+			}
+			for _, p := range []string{"/gpu-instance/openapi/v1/networkstorage/delete", "/gpu-instance/openapi/v1/repository/auth/delete"} {
+				if n := env.Emu.Requests(p); n != 1 {
+					return fmt.Errorf("%s was called %d times, want once (deleted before the endpoint was gone?)", p, n)
+				}
+			}
+			return nil
+		}),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("serving")),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
+					if ep.Image.AuthID == "" || len(ep.VolumeMounts) != 1 || ep.VolumeMounts[0].ID == "" {
+						return fmt.Errorf("endpoint does not use the credential and storage: image %+v, mounts %+v", ep.Image, ep.VolumeMounts)
+					}
+					return nil
+				}),
+				resource.TestCheckResourceAttrPair(addr, "registry_credential_id", "novita_registry_credential.pull", "id"),
+				resource.TestCheckResourceAttrPair(addr, "volume_mounts.0.cloud_storage_id", "novita_cloud_storage.models", "id"),
+			),
+		}},
+	})
+}
