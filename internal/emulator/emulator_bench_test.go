@@ -1,0 +1,208 @@
+package emulator
+
+// Benchmarks of how the emulator's cost grows with the number of objects a team has. Each reports
+// ratios measured in one run (absolute timings on a shared machine are noise). Requests go straight
+// to ServeHTTP, without a network, so the ratios show the emulator's own work.
+//
+//	go test ./internal/emulator -run '^$' -bench . -benchtime 5x
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// benchEmulator is an emulator on a fake clock with instant lifecycles and cold starts.
+type benchEmulator struct {
+	b     *testing.B
+	clock *fakeClock
+	emu   *Emulator
+}
+
+func newBenchEmulator(b *testing.B) *benchEmulator {
+	clock := newFakeClock()
+	emu, err := New(Options{Keys: map[string]string{keyA: "team-a"}, Now: clock.Now, ColdStart: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = emu.Close() })
+	return &benchEmulator{b: b, clock: clock, emu: emu}
+}
+
+// call sends one request as team-a and decodes a 200 answer into out (when not nil).
+func (e *benchEmulator) call(method, path, body string, out any) {
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+keyA)
+	rec := httptest.NewRecorder()
+	e.emu.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		e.b.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body)
+	}
+	if out != nil {
+		if err := json.Unmarshal(rec.Body.Bytes(), out); err != nil {
+			e.b.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+}
+
+// addEndpoints creates n serving echo endpoints (one warm worker each) and returns their job names.
+func (e *benchEmulator) addEndpoints(n int) []string {
+	spec := endpointSpec()
+	set(spec, "image.image", "example/echo:1")
+	set(spec, "workerConfig.minNum", 1)
+	names := make([]string, n)
+	for i := range names {
+		set(spec, "name", fmt.Sprintf("bench-%d", i))
+		var out struct{ ID string }
+		e.call(http.MethodPost, v1+"/endpoint/create", mustJSON(map[string]any{"endpoint": spec}), &out)
+		names[i] = out.ID + "-" + out.ID // appName defaults to the id
+	}
+	return names
+}
+
+func (e *benchEmulator) addStorages(n int) {
+	for i := range n {
+		body := mustJSON(map[string]any{"clusterId": "us-dallas-1", "storageName": fmt.Sprintf("bench-%d", i), "storageSize": 10})
+		e.call(http.MethodPost, v1+"/networkstorage/create", body, nil)
+	}
+}
+
+// BenchmarkGatewayHealthByEndpoints asks one endpoint's job-gateway health through the emulator
+// while the team has 1, 100 or 1000 endpoints the gateway knows (each ran a job), and reports the
+// cost per request relative to 1.
+func BenchmarkGatewayHealthByEndpoints(b *testing.B) {
+	sizes := []int{1, 100, 1000}
+	const requests = 20 // per size and iteration
+	emus := make([]*benchEmulator, len(sizes))
+	targets := make([]string, len(sizes))
+	for i, n := range sizes {
+		e := newBenchEmulator(b)
+		names := e.addEndpoints(n)
+		for _, name := range names {
+			e.call(http.MethodPost, "/v1/"+name+"/run", `{"input":{"n":1}}`, nil)
+		}
+		e.clock.Advance(time.Minute)
+		emus[i], targets[i] = e, names[0]
+	}
+	elapsed := make([]time.Duration, len(sizes))
+	b.ResetTimer()
+	for b.Loop() {
+		for i, e := range emus {
+			start := time.Now()
+			for range requests {
+				e.clock.Advance(10 * time.Millisecond)
+				e.call(http.MethodGet, "/v1/"+targets[i]+"/health", "", nil)
+			}
+			elapsed[i] += time.Since(start)
+		}
+	}
+	b.StopTimer()
+	for i, e := range emus {
+		h, ok := e.emu.Gateway().Health(targets[i])
+		if !ok || h.Jobs.Completed != 1 || h.Workers.Total != 1 {
+			b.Fatalf("%d endpoints: health %+v (known %v), want 1 completed job on 1 worker", sizes[i], h, ok)
+		}
+	}
+	perRequest := func(i int) float64 { return float64(elapsed[i]) / float64(b.N*requests) }
+	b.ReportMetric(perRequest(0), "ns/req-1-endpoint")
+	b.ReportMetric(perRequest(2), "ns/req-1000-endpoints")
+	b.ReportMetric(perRequest(1)/perRequest(0), "x-100-vs-1-endpoint")
+	b.ReportMetric(perRequest(2)/perRequest(0), "x-1000-vs-1-endpoint")
+}
+
+// BenchmarkListEndpoints reads every page (100 per page) of a team's 10 or 1000 serving endpoints,
+// each with its live workers, and reports the cost per listed endpoint at 1000 relative to 10.
+// Both sizes list the same number of endpoints per iteration (100 listings of 10, 1 of 1000).
+func BenchmarkListEndpoints(b *testing.B) {
+	const small, large = 10, 1000
+	emus := [2]*benchEmulator{newBenchEmulator(b), newBenchEmulator(b)}
+	emus[0].addEndpoints(small)
+	emus[1].addEndpoints(large)
+	listAll := func(e *benchEmulator, n int) {
+		seen := 0
+		for page := 1; seen < n; page++ {
+			var out struct {
+				Endpoints []struct {
+					ID      string
+					Workers []struct{ ID string }
+				}
+				Total int
+			}
+			e.call(http.MethodGet, fmt.Sprintf("%s/endpoints?pageNum=%d&pageSize=100", v1, page), "", &out)
+			if out.Total != n || len(out.Endpoints) == 0 {
+				b.Fatalf("page %d: total %d with %d endpoints, want total %d", page, out.Total, len(out.Endpoints), n)
+			}
+			for _, ep := range out.Endpoints {
+				if len(ep.Workers) != 1 {
+					b.Fatalf("endpoint %s lists %d workers, want its 1 warm worker", ep.ID, len(ep.Workers))
+				}
+			}
+			seen += len(out.Endpoints)
+		}
+		if seen != n {
+			b.Fatalf("listed %d endpoints, want %d", seen, n)
+		}
+	}
+	var elapsed [2]time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		start := time.Now()
+		for range large / small {
+			listAll(emus[0], small)
+		}
+		elapsed[0] += time.Since(start)
+		start = time.Now()
+		listAll(emus[1], large)
+		elapsed[1] += time.Since(start)
+	}
+	b.StopTimer()
+	perEndpoint := func(d time.Duration) float64 { return float64(d) / float64(b.N*large) }
+	b.ReportMetric(perEndpoint(elapsed[1]), "ns/endpoint-1000")
+	b.ReportMetric(perEndpoint(elapsed[1])/perEndpoint(elapsed[0]), "x-per-endpoint-1000-vs-10")
+}
+
+// BenchmarkListStorages reads every page (100 per page) of a team's 10 or 1000 cloud storages and
+// reports the cost per listed storage at 1000 relative to 10.
+func BenchmarkListStorages(b *testing.B) {
+	const small, large = 10, 1000
+	emus := [2]*benchEmulator{newBenchEmulator(b), newBenchEmulator(b)}
+	emus[0].addStorages(small)
+	emus[1].addStorages(large)
+	listAll := func(e *benchEmulator, n int) {
+		seen := 0
+		for page := 1; seen < n; page++ {
+			var out struct {
+				Data  []struct{ StorageID string }
+				Total int
+			}
+			e.call(http.MethodGet, fmt.Sprintf("%s/networkstorages/list?pageNo=%d&pageSize=100", v1, page), "", &out)
+			if out.Total != n || len(out.Data) == 0 {
+				b.Fatalf("page %d: total %d with %d storages, want total %d", page, out.Total, len(out.Data), n)
+			}
+			seen += len(out.Data)
+		}
+		if seen != n {
+			b.Fatalf("listed %d storages, want %d", seen, n)
+		}
+	}
+	var elapsed [2]time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		start := time.Now()
+		for range large / small {
+			listAll(emus[0], small)
+		}
+		elapsed[0] += time.Since(start)
+		start = time.Now()
+		listAll(emus[1], large)
+		elapsed[1] += time.Since(start)
+	}
+	b.StopTimer()
+	perStorage := func(d time.Duration) float64 { return float64(d) / float64(b.N*large) }
+	b.ReportMetric(perStorage(elapsed[1]), "ns/storage-1000")
+	b.ReportMetric(perStorage(elapsed[1])/perStorage(elapsed[0]), "x-per-storage-1000-vs-10")
+}
