@@ -14,32 +14,50 @@ func (d directory) LookupJobEndpoint(name string) (gateway.Endpoint, bool) {
 	e := d.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.settleLocked()
+	// Only the endpoint asked for is settled: the gateway looks endpoints up on every job request,
+	// which must not cost O(endpoints).
+	rec := e.endpointByJobNameLocked(name)
+	if rec == nil {
+		return gateway.Endpoint{}, false
+	}
+	e.settleRecordLocked(rec, e.now())
 	_ = e.saveIfDirtyLocked() // a failed save is retried on the next mutation
-	for _, rec := range e.endpoints {
-		if rec.jobName() != name {
+	if e.endpoints[rec.ID] != rec {
+		return gateway.Endpoint{}, false // its delete has just completed
+	}
+	env := map[string]string{}
+	for _, kv := range rec.Envs {
+		env[kv.Key] = kv.Value
+	}
+	return gateway.Endpoint{
+		ID:                rec.ID,
+		AppName:           rec.AppName,
+		Team:              rec.Team,
+		Type:              rec.Type,
+		Serving:           rec.State == stateServing,
+		MinWorkers:        rec.WorkerConfig.MinNum,
+		MaxWorkers:        rec.WorkerConfig.MaxNum,
+		FreeTimeoutSec:    rec.WorkerConfig.FreeTimeout,
+		MaxConcurrent:     rec.WorkerConfig.MaxConcurrent,
+		RequestTimeoutSec: rec.WorkerConfig.RequestTimeout,
+		PolicyType:        rec.Policy.Type,
+		PolicyValue:       rec.Policy.Value,
+		Image:             rec.Image.Image,
+		Env:               env,
+	}, true
+}
+
+// endpointByJobNameLocked finds the endpoint whose job name is name by trying each "-" in it as
+// the end of the id (ids are hex, but ids from a hand-edited state file need not be), so a lookup
+// does not scan every endpoint.
+func (e *Emulator) endpointByJobNameLocked(name string) *endpointRecord {
+	for i := range len(name) {
+		if name[i] != '-' {
 			continue
 		}
-		env := map[string]string{}
-		for _, kv := range rec.Envs {
-			env[kv.Key] = kv.Value
+		if rec := e.endpoints[name[:i]]; rec != nil && rec.jobName() == name {
+			return rec
 		}
-		return gateway.Endpoint{
-			ID:                rec.ID,
-			AppName:           rec.AppName,
-			Team:              rec.Team,
-			Type:              rec.Type,
-			Serving:           rec.State == stateServing,
-			MinWorkers:        rec.WorkerConfig.MinNum,
-			MaxWorkers:        rec.WorkerConfig.MaxNum,
-			FreeTimeoutSec:    rec.WorkerConfig.FreeTimeout,
-			MaxConcurrent:     rec.WorkerConfig.MaxConcurrent,
-			RequestTimeoutSec: rec.WorkerConfig.RequestTimeout,
-			PolicyType:        rec.Policy.Type,
-			PolicyValue:       rec.Policy.Value,
-			Image:             rec.Image.Image,
-			Env:               env,
-		}, true
 	}
-	return gateway.Endpoint{}, false
+	return nil
 }

@@ -86,13 +86,19 @@ func (ep *Endpoint) jobName() string { return ep.ID + "-" + ep.AppName }
 // settleLocked completes every endpoint transition whose delay has passed.
 func (e *Emulator) settleLocked() {
 	now := e.now()
-	for id, rec := range e.endpoints {
-		if e.settleEndpoint(rec, now) {
-			delete(e.endpoints, id)
-			e.forget = append(e.forget, id)
-			e.dirty = true
-			e.noteClusterEmptied(rec)
-		}
+	for _, rec := range e.endpoints {
+		e.settleRecordLocked(rec, now)
+	}
+}
+
+// settleRecordLocked completes rec's transition if its delay has passed, removing it from the
+// store when it was a delete.
+func (e *Emulator) settleRecordLocked(rec *endpointRecord, now time.Time) {
+	if e.settleEndpoint(rec, now) {
+		delete(e.endpoints, rec.ID)
+		e.forget = append(e.forget, rec.ID)
+		e.dirty = true
+		e.noteClusterEmptied(rec)
 	}
 }
 

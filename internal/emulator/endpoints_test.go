@@ -503,3 +503,33 @@ func (h *harness) listIDs(key string) []string {
 	}
 	return ids
 }
+
+func TestDirectoryLookupByJobName(t *testing.T) {
+	h := newHarness(t, Options{DeleteDelay: time.Second})
+	// Ids from a hand-edited state file may contain "-": every split of the name is tried.
+	h.emu.withStore(func() {
+		h.emu.endpoints["ab"] = &endpointRecord{Endpoint: Endpoint{ID: "ab", AppName: "cd-x", Team: "team-a", Type: "async", State: stateServing}}
+		h.emu.endpoints["ab-cd"] = &endpointRecord{Endpoint: Endpoint{ID: "ab-cd", AppName: "y", Team: "team-a", Type: "async", State: stateServing}}
+	})
+	dir := directory{h.emu}
+	for name, wantID := range map[string]string{"ab-cd-x": "ab", "ab-cd-y": "ab-cd", "ab-cd": "", "ab-cd-z": "", "ab": ""} {
+		ge, ok := dir.LookupJobEndpoint(name)
+		if ok != (wantID != "") || ge.ID != wantID {
+			t.Errorf("lookup %q: %q %v, want %q", name, ge.ID, ok, wantID)
+		}
+	}
+
+	// A lookup settles the endpoint it finds: once its delete has completed it is gone.
+	id := h.mustCreateEndpoint(keyA, endpointSpec())
+	mustOK(t, h.post(v1+"/endpoint/delete", keyA, `{"id":"`+id+`"}`))
+	if _, ok := dir.LookupJobEndpoint(id + "-" + id); !ok {
+		t.Fatal("a deleting endpoint is not found")
+	}
+	h.clock.Advance(time.Second)
+	if ge, ok := dir.LookupJobEndpoint(id + "-" + id); ok {
+		t.Fatalf("a deleted endpoint is found: %+v", ge)
+	}
+	if n := h.emu.Counts().Endpoints; n != 2 {
+		t.Errorf("%d endpoints stored, want the 2 others", n)
+	}
+}

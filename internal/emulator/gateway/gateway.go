@@ -1,10 +1,12 @@
 // Package gateway emulates Novita's async job gateway: job queue, simulated workers and scaling.
 // It knows endpoints only through the Directory the emulator gives it.
 //
-// The simulation has no goroutines. Every call (an HTTP request, Advance, Job, Health, Workers)
-// first replays, in time order, every event between the last processed instant and Options.Now():
-// cold starts ending, jobs finishing or timing out, scaling decisions and idle releases. A test can
-// therefore move a fake clock and observe exact states; with the real clock it simply keeps up.
+// The simulation has no goroutines. Every call (an HTTP request, Job, Health, Workers) first
+// replays, in time order, every event of the endpoint it concerns between that endpoint's last
+// processed instant and Options.Now(): cold starts ending, jobs finishing or timing out, scaling
+// decisions and idle releases; Advance does so for every endpoint. Endpoints are independent, so
+// the cost of a call does not grow with the number of endpoints. A test can therefore move a fake
+// clock and observe exact states; with the real clock it simply keeps up.
 //
 // The model, per endpoint:
 //   - Jobs queue FIFO and start on the least busy started worker with fewer than MaxConcurrent
@@ -20,7 +22,8 @@
 //   - Health: throttled = workers still in cold start; failed includes TIMED_OUT; retried is 0.
 //   - Every simulated duration is divided by Options.Speed; delayTime/executionTime report
 //     simulated time. Result retention (6 h) is clock time and is not scaled.
-//   - The Directory's current configuration applies from the moment it is next consulted; the
+//   - The Directory's current configuration of an endpoint applies from the moment the gateway
+//     next consults it for that endpoint (events until then play under the previous one); the
 //     min workers of an endpoint seen for the first time are taken to be warm.
 package gateway
 
@@ -137,9 +140,10 @@ type Gateway struct {
 	dir  Directory
 	opts Options
 
-	mu        sync.Mutex
-	endpoints map[string]*endpointState // by endpoint id
-	jobs      map[string]*job           // by job id, every endpoint's
+	mu         sync.Mutex
+	endpoints  map[string]*endpointState // by endpoint id
+	jobs       map[string]*job           // by job id, every endpoint's
+	nextExpiry time.Time                 // earliest time a finished job's result expires; zero: none
 }
 
 // New returns a gateway over dir.
@@ -179,18 +183,27 @@ func (g *Gateway) Forget(endpointID string) {
 // Close stops any background work. The gateway has none; Close exists for symmetry.
 func (g *Gateway) Close() {}
 
-// Advance processes every simulated event up to Options.Now().
+// Advance processes every endpoint's simulated events up to Options.Now().
 func (g *Gateway) Advance() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.advanceLocked()
+	now := g.opts.Now()
+	for _, s := range g.endpoints {
+		g.refresh(s, now)
+	}
+	g.expireResults(now)
 }
 
-// Job returns a snapshot of a job after advancing the simulation; false when unknown or expired.
+// Job returns a snapshot of a job after advancing its endpoint's simulation; false when unknown
+// or expired.
 func (g *Gateway) Job(id string) (Job, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.advanceLocked()
+	now := g.opts.Now()
+	if j, ok := g.jobs[id]; ok && g.endpoints[j.endpointID] != nil {
+		g.refresh(g.endpoints[j.endpointID], now)
+	}
+	g.expireResults(now)
 	j, ok := g.jobs[id]
 	if !ok {
 		return Job{}, false
@@ -207,7 +220,6 @@ func (g *Gateway) Health(name string) (Health, bool) {
 	if !ok {
 		return Health{}, false
 	}
-	g.advanceLocked()
 	return g.state(name, ep).health(), true
 }
 
@@ -220,7 +232,6 @@ func (g *Gateway) Workers(name string) ([]Worker, bool) {
 	if !ok {
 		return nil, false
 	}
-	g.advanceLocked()
 	s := g.state(name, ep)
 	out := make([]Worker, 0, len(s.workers))
 	for _, w := range s.workers {

@@ -160,4 +160,3 @@ func BenchmarkDeepQueue(b *testing.B) {
 	b.ReportMetric(perJob(replay[1])/perJob(replay[0]), "x-replay-per-job-1000-vs-10")
 	b.ReportMetric(perJob(status[1])/perJob(status[0]), "x-status-per-job-1000-vs-10")
 }
-

@@ -104,7 +104,6 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request, team, path s
 		writeJSON(w, apiErr.Code, apiErr)
 		return
 	}
-	g.advanceLocked()
 	s := g.state(rt.name, ep)
 
 	switch rt.op {

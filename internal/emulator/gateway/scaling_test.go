@@ -210,3 +210,59 @@ func TestConcurrencyPolicyKeepsWorkersTheLoadNeeds(t *testing.T) {
 	h.clock.Advance(time.Second)
 	h.wantHealth("both released", name, Health{Jobs: JobCounts{Completed: 2}})
 }
+
+// A configuration change applies from the moment the gateway learns it, not from the endpoint's
+// last processed instant: a worker added after an hour of quiet still pays its cold start.
+func TestConfigChangeAppliesWhenLearned(t *testing.T) {
+	h := newHarness(t, Options{ColdStart: 10 * time.Second})
+	name := h.endpoint(Endpoint{MaxWorkers: 2})
+	h.wantHealth("first sight", name, Health{})
+	h.clock.Advance(time.Hour)
+	h.update(name, func(ep *Endpoint) { ep.MinWorkers = 1 })
+	h.wantHealth("min raised after an hour", name, Health{Workers: workers(0, 0, 1)})
+	h.clock.Advance(10 * time.Second)
+	h.wantHealth("cold start over", name, Health{Workers: workers(1, 0, 0)})
+}
+
+// Each call replays only the endpoint it concerns; an endpoint left alone while others are busy
+// ends up exactly where one followed step by step does.
+func TestEndpointReplayedLateMatchesOneFollowedClosely(t *testing.T) {
+	type outcome struct {
+		health Health
+		jobs   []statusBody
+	}
+	play := func(followTarget bool) outcome {
+		h := newHarness(t, Options{ColdStart: 10 * time.Second})
+		target := h.endpoint(Endpoint{MaxWorkers: 3, FreeTimeoutSec: 15, PolicyType: "queue", PolicyValue: 5, Image: SleepWorkerImage})
+		other := h.endpoint(Endpoint{MinWorkers: 1})
+		var ids []string
+		for i := range 6 {
+			ids = append(ids, h.run(target, map[string]any{"seconds": 20 + i}))
+		}
+		for range 120 {
+			h.clock.Advance(time.Second)
+			if followTarget {
+				h.health(target)
+			} else {
+				h.health(other)
+			}
+		}
+		out := outcome{health: h.health(target)}
+		for _, id := range ids {
+			st := h.status(target, id)
+			st.ID = "" // ids are random
+			out.jobs = append(out.jobs, st)
+		}
+		return out
+	}
+	closely, late := play(true), play(false)
+	if closely.health != late.health {
+		t.Errorf("health followed closely %+v, replayed late %+v", closely.health, late.health)
+	}
+	for i := range closely.jobs {
+		c, l := closely.jobs[i], late.jobs[i]
+		if c.Status != StatusCompleted || c.Status != l.Status || *c.DelayTime != *l.DelayTime || *c.ExecutionTime != *l.ExecutionTime || string(c.Output) != string(l.Output) {
+			t.Errorf("job %d: followed closely %+v, replayed late %+v", i, c, l)
+		}
+	}
+}

@@ -85,39 +85,70 @@ type endpointState struct {
 	failed      int
 }
 
-// state returns the endpoint's state, creating it (with MinWorkers already warm) on first sight.
+// state returns the endpoint's state brought up to now, creating it (with MinWorkers already
+// warm) on first sight. ep is the configuration the Directory gives at this moment. Only this
+// endpoint is replayed: endpoints are independent, so a request costs the same however many
+// endpoints the gateway knows.
 func (g *Gateway) state(name string, ep Endpoint) *endpointState {
-	s, ok := g.endpoints[ep.ID]
-	if ok {
-		s.ep = ep
-		return s
-	}
 	now := g.opts.Now()
-	s = &endpointState{name: name, ep: ep, t: now}
-	// The endpoint has been serving for an unknown time before its first job request, so its
-	// minimum workers are taken to be warm already; later scale-ups pay the cold start.
-	lo, _ := s.bounds()
-	for range lo {
-		w := s.addWorker(now, 0)
-		w.ready, w.idleSince = true, now
+	s, ok := g.endpoints[ep.ID]
+	if !ok {
+		s = &endpointState{name: name, ep: ep, t: now}
+		// The endpoint has been serving for an unknown time before its first job request, so its
+		// minimum workers are taken to be warm already; later scale-ups pay the cold start.
+		lo, _ := s.bounds()
+		for range lo {
+			w := s.addWorker(now, 0)
+			w.ready, w.idleSince = true, now
+		}
+		g.endpoints[ep.ID] = s
 	}
-	g.endpoints[ep.ID] = s
+	g.catchUp(s, ep, now)
+	g.expireResults(now)
 	return s
 }
 
-// advanceLocked brings every endpoint and the job retention up to the clock's now.
-func (g *Gateway) advanceLocked() {
-	now := g.opts.Now()
-	for _, s := range g.endpoints {
-		if ep, ok := g.dir.LookupJobEndpoint(s.name); ok && ep.ID == s.ep.ID {
-			s.ep = ep
-		}
-		g.run(s, now)
+// catchUp replays the endpoint's events up to now under the configuration it had, then applies
+// ep: a configuration change takes effect when the gateway learns of it.
+func (g *Gateway) catchUp(s *endpointState, ep Endpoint, now time.Time) {
+	g.run(s, now)
+	s.ep = ep
+	g.run(s, now)
+}
+
+// refresh catches the endpoint up under the configuration the Directory gives now, or under the
+// last one known when the Directory no longer has it (deleted, not yet forgotten).
+func (g *Gateway) refresh(s *endpointState, now time.Time) {
+	ep, ok := g.dir.LookupJobEndpoint(s.name)
+	if !ok || ep.ID != s.ep.ID {
+		ep = s.ep
 	}
+	g.catchUp(s, ep, now)
+}
+
+// expireResults drops jobs that finished ResultRetention ago or earlier. It looks at the jobs only
+// once the earliest expiry has come, so that requests do not cost O(jobs kept).
+func (g *Gateway) expireResults(now time.Time) {
+	if g.nextExpiry.IsZero() || now.Before(g.nextExpiry) {
+		return
+	}
+	g.nextExpiry = time.Time{}
 	for id, j := range g.jobs {
-		if j.terminal() && !now.Before(j.finishedAt.Add(ResultRetention)) {
-			delete(g.jobs, id)
+		if !j.terminal() {
+			continue
 		}
+		if !now.Before(j.finishedAt.Add(ResultRetention)) {
+			delete(g.jobs, id)
+			continue
+		}
+		g.noteFinished(j)
+	}
+}
+
+// noteFinished records when a job that just ended (or survived a sweep) expires.
+func (g *Gateway) noteFinished(j *job) {
+	if at := j.finishedAt.Add(ResultRetention); g.nextExpiry.IsZero() || at.Before(g.nextExpiry) {
+		g.nextExpiry = at
 	}
 }
 
@@ -186,6 +217,7 @@ func (g *Gateway) finishJobs(s *endpointState, t time.Time) bool {
 				continue
 			}
 			j.status, j.output, j.errMsg, j.finishedAt = j.endStatus, j.endOutput, j.endError, j.endAt
+			g.noteFinished(j)
 			if j.status == StatusCompleted {
 				s.completed++
 			} else {
@@ -455,6 +487,7 @@ func (g *Gateway) cancel(s *endpointState, j *job) {
 		return
 	}
 	j.status, j.finishedAt = StatusCancelled, now
+	g.noteFinished(j)
 	g.run(s, now)
 }
 
