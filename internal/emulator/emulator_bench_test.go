@@ -4,7 +4,7 @@ package emulator
 // ratios measured in one run (absolute timings on a shared machine are noise). Requests go straight
 // to ServeHTTP, without a network, so the ratios show the emulator's own work.
 //
-//	go test ./internal/emulator -run '^$' -bench . -benchtime 5x
+//	go test ./internal/emulator/... ./internal/client -run '^$' -bench .
 
 import (
 	"encoding/json"
@@ -76,7 +76,7 @@ func (e *benchEmulator) addStorages(n int) {
 // cost per request relative to 1.
 func BenchmarkGatewayHealthByEndpoints(b *testing.B) {
 	sizes := []int{1, 100, 1000}
-	const requests = 20 // per size and iteration
+	const requests = 200 // per size and iteration
 	emus := make([]*benchEmulator, len(sizes))
 	targets := make([]string, len(sizes))
 	for i, n := range sizes {

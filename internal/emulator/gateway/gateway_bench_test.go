@@ -5,7 +5,7 @@ package gateway
 // per job does not grow with the scale, a ratio near the scale factor means linear growth per
 // request, and more than that means worse.
 //
-//	go test ./internal/emulator/gateway -run '^$' -bench . -benchtime 20x
+//	go test ./internal/emulator/... ./internal/client -run '^$' -bench .
 
 import (
 	"encoding/json"
@@ -76,7 +76,7 @@ func (g *benchGateway) health(name string) Health {
 // 1000 endpoints, each with a finished job, and reports the cost per request relative to 1.
 func BenchmarkHealthByKnownEndpoints(b *testing.B) {
 	sizes := []int{1, 100, 1000}
-	const requests = 50 // per size and iteration
+	const requests = 200 // per size and iteration
 	gateways := make([]*benchGateway, len(sizes))
 	for i, n := range sizes {
 		g := newBenchGateway(b, Options{ColdStart: -1})

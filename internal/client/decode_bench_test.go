@@ -1,0 +1,91 @@
+package client
+
+// Benchmarks of the client's lenient decoding. They report ratios measured in one run (absolute
+// timings on a shared machine are noise).
+//
+//	go test ./internal/emulator/... ./internal/client -run '^$' -bench .
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+// endpointAnswer is a GET /endpoint answer in the shape the API sends, each of its 15 numbers
+// between two ~ marks: endpointBody replaces them with "" for plain JSON numbers, or with `"` for
+// numeric strings.
+const endpointAnswer = `{"endpoint":{"id":"0123456789abcdef","name":"demo","appName":"demo-app","type":"async",
+"url":"https://0123456789abcdef.async.example","state":{"state":"serving","error":"","message":""},
+"workerConfig":{"minNum":~1~,"maxNum":~3~,"freeTimeout":~300~,"maxConcurrent":~2~,
+"gpuNum":~1~,"requestTimeout":~600~,"cudaVersion":"12.4"},
+"ports":[{"port":~8080~}],"policy":{"type":"queue","value":~30~},
+"image":{"image":"novitalabs/sleep-worker:latest","authId":"","command":"python handler.py"},
+"products":[{"id":"SL-serverless-1"}],"rootfsSize":~100~,
+"volumeMounts":[{"type":"local","size":~50~,"mountPath":"/data"}],"clusterID":"us-dallas-1",
+"envs":[{"key":"MODE","value":"fast"}],
+"healthy":{"path":"/health","initialDelay":~10~,"period":~10~,"timeout":~5~,
+"successThreshold":~1~,"failureThreshold":~3~},
+"workers":[{"id":"w1","state":{"state":"running"},"healthy":true}],"log":""}}`
+
+func endpointBody(quote string) []byte {
+	return []byte(strings.ReplaceAll(endpointAnswer, "~", quote))
+}
+
+func decodeEndpoint(b *testing.B, body []byte) {
+	var out struct {
+		Endpoint *Endpoint `json:"endpoint"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil {
+		b.Fatal(err)
+	}
+	ep := out.Endpoint
+	if ep == nil || ep.WorkerConfig.FreeTimeout != 300 || ep.Policy.Value != 30 || ep.Ports[0].Port != 8080 ||
+		ep.VolumeMounts[0].Size != 50 || ep.Healthy.FailureThreshold != 3 || ep.State.State != StateServing {
+		b.Fatalf("decoded %+v", ep)
+	}
+}
+
+// intFields is a flat object of twelve integers, decoded into Int and into int64 fields.
+const intFields = `{"a":1,"b":3,"c":300,"d":2,"e":1,"f":600,"g":8080,"h":30,"i":100,"j":50,"k":10,"l":5}`
+
+type lenientInts struct{ A, B, C, D, E, F, G, H, I, J, K, L Int }
+
+type plainInts struct{ A, B, C, D, E, F, G, H, I, J, K, L int64 }
+
+// BenchmarkDecodeEndpoint decodes one endpoint answer whose 15 numbers are JSON strings and the
+// same answer with plain numbers, and reports the cost of the strings relative to the numbers. It
+// also reports what Int costs over a plain int64 field on plain numbers.
+func BenchmarkDecodeEndpoint(b *testing.B) {
+	const decodes = 200 // per variant and iteration
+	strs, nums := endpointBody(`"`), endpointBody("")
+	var elapsed [4]time.Duration
+	timed := func(slot int, decode func()) {
+		start := time.Now()
+		for range decodes {
+			decode()
+		}
+		elapsed[slot] += time.Since(start)
+	}
+	for b.Loop() {
+		timed(0, func() { decodeEndpoint(b, strs) })
+		timed(1, func() { decodeEndpoint(b, nums) })
+		timed(2, func() {
+			var v lenientInts
+			if err := json.Unmarshal([]byte(intFields), &v); err != nil || v.G != 8080 || v.L != 5 {
+				b.Fatalf("Int fields %+v (%v)", v, err)
+			}
+		})
+		timed(3, func() {
+			var v plainInts
+			if err := json.Unmarshal([]byte(intFields), &v); err != nil || v.G != 8080 || v.L != 5 {
+				b.Fatalf("int64 fields %+v (%v)", v, err)
+			}
+		})
+	}
+	per := func(slot int) float64 { return float64(elapsed[slot]) / float64(b.N*decodes) }
+	b.ReportMetric(per(0), "ns/decode-strings")
+	b.ReportMetric(per(1), "ns/decode-numbers")
+	b.ReportMetric(per(0)/per(1), "x-strings-vs-numbers")
+	b.ReportMetric(per(2)/per(3), "x-Int-vs-int64-fields")
+}
