@@ -23,6 +23,7 @@ func TestCloudStorageDataFromAPI(t *testing.T) {
 func TestAccCloudStorageDataSource_byIDAndName(t *testing.T) {
 	env := newTestEnv(t)
 	clusterA, _, _ := env.storageClusters(t)
+	name := accName("acc-ds-storage") // looked up by name: unique to this run
 	var checks []statecheck.StateCheck
 	for _, ds := range []string{"data.novita_cloud_storage.by_id", "data.novita_cloud_storage.by_name"} {
 		for _, attr := range []string{"id", "name", "size_gb", "cluster_id", "cluster_name", "price", "created_at"} {
@@ -32,10 +33,10 @@ func TestAccCloudStorageDataSource_byIDAndName(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: storageConfig(env, "acc-ds-storage", 30, clusterA, "") + fmt.Sprintf(`
+			Config: storageConfig(env, name, 30, clusterA, "") + fmt.Sprintf(`
 # A longer name that contains the looked-up one must not count as a match.
 resource "novita_cloud_storage" "other" {
-  name       = "acc-ds-storage-2"
+  name       = "%s-2"
   size_gb    = 10
   cluster_id = %q
 }
@@ -48,7 +49,7 @@ data "novita_cloud_storage" "by_name" {
   name       = novita_cloud_storage.test.name
   depends_on = [novita_cloud_storage.other]
 }
-`, clusterA),
+`, name, clusterA),
 			ConfigStateChecks: checks,
 		}},
 	})
@@ -57,6 +58,7 @@ data "novita_cloud_storage" "by_name" {
 func TestAccCloudStorageDataSource_errors(t *testing.T) {
 	env := newTestEnv(t)
 	clusterA, clusterB, _ := env.storageClusters(t)
+	missing, twin := accName("acc-nothing-here"), accName("acc-twin") // unique to this run
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkStoragesDestroyed(env),
@@ -66,8 +68,8 @@ func TestAccCloudStorageDataSource_errors(t *testing.T) {
 				ExpectError: wrappedMessage("No Matching Cloud Storage", `No cloud storage with id "00000000-0000-0000-0000-000000000000" exists`),
 			},
 			{
-				Config:      env.config(`data "novita_cloud_storage" "x" { name = "acc-nothing-here" }`),
-				ExpectError: wrappedMessage("No Matching Cloud Storage", `No cloud storage named "acc-nothing-here" exists`),
+				Config:      env.config(fmt.Sprintf(`data "novita_cloud_storage" "x" { name = %q }`, missing)),
+				ExpectError: wrappedMessage("No Matching Cloud Storage", fmt.Sprintf(`No cloud storage named %q exists`, missing)),
 			},
 			{
 				Config:      env.config(`data "novita_cloud_storage" "x" {}`),
@@ -76,23 +78,23 @@ func TestAccCloudStorageDataSource_errors(t *testing.T) {
 			{
 				Config: env.config(fmt.Sprintf(`
 resource "novita_cloud_storage" "a" {
-  name       = "acc-twin"
+  name       = %[1]q
   size_gb    = 10
-  cluster_id = %q
+  cluster_id = %[2]q
 }
 
 resource "novita_cloud_storage" "b" {
-  name       = "acc-twin"
+  name       = %[1]q
   size_gb    = 10
-  cluster_id = %q
+  cluster_id = %[3]q
 }
 
 data "novita_cloud_storage" "x" {
-  name       = "acc-twin"
+  name       = %[1]q
   depends_on = [novita_cloud_storage.a, novita_cloud_storage.b]
 }
-`, clusterA, clusterB)),
-				ExpectError: wrappedMessage("Ambiguous Cloud Storage Name", `2 cloud storages are named "acc-twin"`, "Look one up by id instead"),
+`, twin, clusterA, clusterB)),
+				ExpectError: wrappedMessage("Ambiguous Cloud Storage Name", fmt.Sprintf(`2 cloud storages are named %q`, twin), "Look one up by id instead"),
 			},
 		},
 	})

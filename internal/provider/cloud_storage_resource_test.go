@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -148,14 +149,6 @@ resource "novita_cloud_storage" "test" {
 `, name, size, cluster, extra))
 }
 
-// checkStoragesDestroyed is a CheckDestroy: no storage of the final state is left in the emulator.
-func checkStoragesDestroyed(env *testEnv) resource.TestCheckFunc {
-	return checkDestroyed(env, "novita_cloud_storage", func(emu *emulator.Emulator, id string) bool {
-		_, ok := emu.CloudStorage(id)
-		return ok
-	})
-}
-
 func TestAccCloudStorageResource_lifecycle(t *testing.T) {
 	env := newTestEnv(t)
 	clusterA, clusterB, _ := env.storageClusters(t)
@@ -204,12 +197,9 @@ func TestAccCloudStorageResource_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("size_gb"), knownvalue.Int64Exact(25)),
 				},
 				Check: func(*terraform.State) error {
-					if env.Emu == nil {
-						return nil
-					}
-					st, ok := env.Emu.CloudStorage(id)
-					if !ok || st.Name != "acc-models-2" || st.SizeGB != 25 {
-						return fmt.Errorf("emulator has %+v (found %v), want acc-models-2 at 25 GB", st, ok)
+					st, err := env.api.GetCloudStorage(t.Context(), id)
+					if err != nil || st.Name != "acc-models-2" || st.SizeGB != 25 {
+						return fmt.Errorf("the API has %+v (%v), want acc-models-2 at 25 GB", st, err)
 					}
 					return nil
 				},
@@ -226,11 +216,8 @@ func TestAccCloudStorageResource_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("cluster_id"), knownvalue.StringExact(clusterB)),
 				},
 				Check: func(*terraform.State) error {
-					if env.Emu == nil {
-						return nil
-					}
-					if _, ok := env.Emu.CloudStorage(id); ok {
-						return fmt.Errorf("replaced storage %s still exists", id)
+					if _, err := env.api.GetCloudStorage(t.Context(), id); !client.IsNotFound(err) {
+						return fmt.Errorf("replaced storage %s: want not found, got %v", id, err)
 					}
 					return nil
 				},
@@ -239,9 +226,10 @@ func TestAccCloudStorageResource_lifecycle(t *testing.T) {
 	})
 }
 
+// TestAccCloudStorageResource_drift deletes and renames the storage through the API behind
+// Terraform's back.
 func TestAccCloudStorageResource_drift(t *testing.T) {
 	env := newTestEnv(t)
-	env.requireEmulator(t)
 	clusterA, _, _ := env.storageClusters(t)
 	var id string
 	cfg := storageConfig(env, "acc-drift", 10, clusterA, "")
@@ -254,8 +242,8 @@ func TestAccCloudStorageResource_drift(t *testing.T) {
 			{
 				// Deleted behind Terraform's back: planned again as a new storage.
 				PreConfig: func() {
-					if !env.Emu.RemoveCloudStorage(id) {
-						t.Fatalf("storage %s not in the emulator", id)
+					if err := env.api.DeleteCloudStorage(t.Context(), id); err != nil {
+						t.Fatalf("deleting storage %s: %v", id, err)
 					}
 				},
 				Config: cfg,
@@ -276,7 +264,9 @@ func TestAccCloudStorageResource_drift(t *testing.T) {
 			{
 				// Renamed behind Terraform's back: planned as an in-place update back to the config.
 				PreConfig: func() {
-					env.Emu.ChangeCloudStorage(id, func(s *emulator.CloudStorage) { s.Name = "renamed-out-of-band" })
+					if err := env.api.UpdateCloudStorage(t.Context(), client.UpdateCloudStorageRequest{ID: id, Name: "renamed-out-of-band", SizeGB: 10}); err != nil {
+						t.Fatalf("renaming storage %s: %v", id, err)
+					}
 				},
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -284,8 +274,8 @@ func TestAccCloudStorageResource_drift(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: func(*terraform.State) error {
-					if st, _ := env.Emu.CloudStorage(id); st.Name != "acc-drift" {
-						return fmt.Errorf("emulator name = %q, want it restored to acc-drift", st.Name)
+					if st, err := env.api.GetCloudStorage(t.Context(), id); err != nil || st.Name != "acc-drift" {
+						return fmt.Errorf("the API has %+v (%v), want the name restored to acc-drift", st, err)
 					}
 					return nil
 				},
@@ -381,8 +371,8 @@ func TestAccCloudStorageResource_deletionProtection(t *testing.T) {
 // once the endpoint (which takes a moment to delete) has gone.
 func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
 	env := newTestEnv(t, func(o *emulator.Options) { o.DeleteDelay = 2 * time.Second })
-	env.requireEmulator(t)
-	clusterA, _, _ := env.storageClusters(t)
+	product := env.product(t, testGPU)
+	clusterA := env.storageClustersOffering(t, product, 1)[0]
 	c := env.apiClient(t)
 	ctx := t.Context()
 	var storageID, endpointID string
@@ -394,9 +384,8 @@ func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
 			{
 				Config: storageConfig(env, "acc-in-use", 10, clusterA, `timeouts = { delete = "1s" }`),
 				Check: resource.ComposeTestCheckFunc(captureID(storageAddr, &storageID), func(*terraform.State) error {
-					var err error
-					endpointID, err = c.CreateEndpoint(ctx, testEndpoint{maxWorkers: 1, cluster: clusterA, storageID: storageID}.spec())
-					return err
+					endpointID = env.createEndpoint(t, env.endpointSpec(t, testEndpoint{maxWorkers: 1, product: product.ID, cluster: clusterA, storageID: storageID}))
+					return nil
 				}),
 			},
 			{
@@ -404,7 +393,7 @@ func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
 				ExpectError: wrappedMessage(`Unable to Delete Cloud Storage`, `still mounted by endpoint`, `(NETWORK_STORAGE_IN_USE) after waiting 1s`),
 			},
 			{
-				// A longer timeout covers the endpoint's deletion (2s in this emulator).
+				// A longer timeout covers the endpoint's deletion (2s in the in-process emulator).
 				Config: storageConfig(env, "acc-in-use", 10, clusterA, `timeouts = { delete = "1m" }`),
 			},
 			{
@@ -415,8 +404,8 @@ func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
 				},
 				Config: env.config(""),
 				Check: func(*terraform.State) error {
-					if _, ok := env.Emu.Endpoint(endpointID); ok {
-						return fmt.Errorf("the storage was deleted while endpoint %s still existed", endpointID)
+					if _, err := c.GetEndpoint(ctx, endpointID); !client.IsNotFound(err) {
+						return fmt.Errorf("the storage was deleted while endpoint %s still existed (%v)", endpointID, err)
 					}
 					return nil
 				},
@@ -429,7 +418,6 @@ func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
 // gone leaves a null state; one that exists is read in.
 func TestCloudStorageResource_readNotFound(t *testing.T) {
 	env := newTestEnv(t)
-	env.requireEmulator(t)
 	clusterA, _, _ := env.storageClusters(t)
 	c := env.apiClient(t)
 	ctx := t.Context()
@@ -463,6 +451,11 @@ func TestCloudStorageResource_readNotFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		if err := c.DeleteCloudStorage(context.Background(), id); err != nil {
+			t.Errorf("deleting storage %s: %v", id, err)
+		}
+	})
 	var got cloudStorageModel
 	if diags := read(id).Get(ctx, &got); diags.HasError() {
 		t.Fatal(diags)

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -16,8 +17,8 @@ import (
 
 func TestAccEndpointDataSource_byIDAndAppName(t *testing.T) {
 	env := newTestEnv(t)
-	cfg := env.config(endpointHCL("src", map[string]string{
-		"app_name":    `"ds-lookup"`,
+	cfg := env.config(env.endpointHCL(t, "src", map[string]string{
+		"app_name":    strconv.Quote(accName("ds-lookup")), // unique per account
 		"min_workers": "1",
 		"env":         `{ PLAIN = "p" }`,
 		"secret_env":  `{ SECRET = "do-not-copy" }`,
@@ -67,6 +68,7 @@ data "novita_endpoint" "by_app_name" {
 
 func TestAccEndpointDataSource_notFoundNamesWhatWasSought(t *testing.T) {
 	env := newTestEnv(t)
+	missing := accName("nobody-home") // unique: no endpoint has it
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -75,8 +77,8 @@ func TestAccEndpointDataSource_notFoundNamesWhatWasSought(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Endpoint Not Found.*id\s+"ffffffffffffffff"`),
 			},
 			{
-				Config:      env.config(`data "novita_endpoint" "x" { app_name = "nobody-home" }`),
-				ExpectError: regexp.MustCompile(`(?s)Endpoint Not Found.*app_name\s+"nobody-home"`),
+				Config:      env.config(fmt.Sprintf(`data "novita_endpoint" "x" { app_name = %q }`, missing)),
+				ExpectError: wrappedMessage("Endpoint Not Found", fmt.Sprintf("app_name %q", missing)),
 			},
 			{
 				Config:      env.config(`data "novita_endpoint" "x" {}`),

@@ -86,7 +86,7 @@ check "queue_has_workers" {
 func TestAccEndpointHealthDataSource_scaling(t *testing.T) {
 	clock := &testClock{}
 	env := newTestEnv(t, withClock(clock))
-	env.requireEmulator(t) // drives the emulator's clock
+	env.requireEmulator(t, "moves the emulator's clock and expects its exact simulated worker counts")
 	endpoint := env.createTestEndpoint(t, testEndpoint{image: sleepWorkerImage, minWorkers: 0, maxWorkers: 3, idleTimeout: 3600})
 	config := env.config(fmt.Sprintf(`
 resource "novita_job" "burst" {
@@ -161,7 +161,6 @@ check "queue_has_workers" {
 // warning), and a precondition on the same condition stops the apply.
 func TestAccEndpointHealthDataSource_checkFailsOnStuckQueue(t *testing.T) {
 	env := newTestEnv(t)
-	env.requireEmulator(t)
 	endpoint := env.createTestEndpoint(t, testEndpoint{image: echoWorkerImage, minWorkers: 0, maxWorkers: 0})
 	jobs := fmt.Sprintf(`
 resource "novita_job" "burst" {

@@ -216,11 +216,12 @@ func TestValidateEndpointConfig(t *testing.T) {
 
 // ---- acceptance tests (against a fresh emulator each, or live with make testacc-live) ----
 
-// endpointHCL is a small async endpoint. set overrides or adds arguments (name -> HCL value);
-// an empty value removes a default.
-func endpointHCL(name string, set map[string]string) string {
+// endpointHCL is a small async endpoint on the account's testGPU product. set overrides or adds
+// arguments (name -> HCL value); an empty value removes a default.
+func (e *testEnv) endpointHCL(t *testing.T, name string, set map[string]string) string {
+	t.Helper()
 	args := map[string]string{
-		"product_id":     `"SL-serverless-1"`,
+		"product_id":     strconv.Quote(e.productID(t, testGPU)),
 		"min_workers":    "0",
 		"max_workers":    "2",
 		"idle_timeout":   "60",
@@ -256,43 +257,10 @@ func endpointStateID(s *terraform.State, addr string) (string, error) {
 	return rs.Primary.ID, nil
 }
 
-// checkEmuEndpoint asserts on the emulator's copy of the endpoint in state at addr.
-func checkEmuEndpoint(env *testEnv, addr string, check func(ep emulator.Endpoint) error) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		if env.Emu == nil {
-			return nil
-		}
-		id, err := endpointStateID(s, addr)
-		if err != nil {
-			return err
-		}
-		ep, ok := env.Emu.Endpoint(id)
-		if !ok {
-			return fmt.Errorf("endpoint %s does not exist in the emulator", id)
-		}
-		return check(ep)
-	}
-}
-
-// checkEndpointsDestroyed is a CheckDestroy: no endpoint of the final state is left.
-func checkEndpointsDestroyed(env *testEnv) resource.TestCheckFunc {
-	return checkDestroyed(env, "novita_endpoint", func(emu *emulator.Emulator, id string) bool {
-		_, ok := emu.Endpoint(id)
-		return ok
-	})
-}
-
-func emuEnvMap(ep emulator.Endpoint) map[string]string {
-	m := map[string]string{}
-	for _, e := range ep.Envs {
-		m[e.Key] = e.Value
-	}
-	return m
-}
-
 func TestAccEndpointResource_lifecycle(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "novita_endpoint.test"
+	appA, appB := accName("lifecycle-a"), accName("lifecycle-b") // unique per account
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	resource.ParallelTest(t, resource.TestCase{
@@ -300,9 +268,9 @@ func TestAccEndpointResource_lifecycle(t *testing.T) {
 		CheckDestroy:             checkEndpointsDestroyed(env),
 		Steps: []resource.TestStep{
 			{
-				Config: env.config(endpointHCL("test", map[string]string{
+				Config: env.config(env.endpointHCL(t, "test", map[string]string{
 					"name":     `"lifecycle"`,
-					"app_name": `"lifecycle-a"`,
+					"app_name": strconv.Quote(appA),
 					"env":      `{ MODE = "a" }`,
 				})),
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -310,14 +278,14 @@ func TestAccEndpointResource_lifecycle(t *testing.T) {
 					newID.AddStateValue(addr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("serving")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("type"), knownvalue.StringExact("async")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("endpoint_name"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]+-lifecycle-a$`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("endpoint_name"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]+-`+regexp.QuoteMeta(appA)+`$`))),
 					// server-defaulted values are read back
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("system_disk_gb"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("request_timeout"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cluster_id"), knownvalue.NotNull()),
 				},
-				Check: checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
-					if ep.WorkerConfig.MaxNum != 2 || ep.Policy.Type != "queue" || emuEnvMap(ep)["MODE"] != "a" {
+				Check: checkAPIEndpoint(env, addr, func(ep *client.Endpoint) error {
+					if ep.WorkerConfig.MaxNum != 2 || ep.Policy.Type != "queue" || envMap(ep.Envs)["MODE"] != "a" {
 						return fmt.Errorf("emulator endpoint = %+v", ep)
 					}
 					return nil
@@ -334,9 +302,9 @@ func TestAccEndpointResource_lifecycle(t *testing.T) {
 				ImportStateVerifyIgnore: []string{"env", "secret_env"},
 			},
 			{
-				Config: env.config(endpointHCL("test", map[string]string{
+				Config: env.config(env.endpointHCL(t, "test", map[string]string{
 					"name":           `"lifecycle"`,
-					"app_name":       `"lifecycle-a"`,
+					"app_name":       strconv.Quote(appA),
 					"env":            `{ MODE = "b", EXTRA = "1" }`,
 					"scaling_policy": `{ type = "concurrency", value = 2 }`,
 					"max_workers":    "3",
@@ -352,18 +320,18 @@ func TestAccEndpointResource_lifecycle(t *testing.T) {
 						"type": knownvalue.StringExact("concurrency"), "value": knownvalue.Int64Exact(2),
 					})),
 				},
-				Check: checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
+				Check: checkAPIEndpoint(env, addr, func(ep *client.Endpoint) error {
 					if ep.WorkerConfig.MaxNum != 3 || ep.Policy.Type != "concurrency" || ep.Policy.Value != 2 ||
-						emuEnvMap(ep)["MODE"] != "b" || emuEnvMap(ep)["EXTRA"] != "1" {
+						envMap(ep.Envs)["MODE"] != "b" || envMap(ep.Envs)["EXTRA"] != "1" {
 						return fmt.Errorf("update did not reach the emulator: %+v", ep)
 					}
 					return nil
 				}),
 			},
 			{
-				Config: env.config(endpointHCL("test", map[string]string{
+				Config: env.config(env.endpointHCL(t, "test", map[string]string{
 					"name":           `"lifecycle"`,
-					"app_name":       `"lifecycle-b"`,
+					"app_name":       strconv.Quote(appB),
 					"env":            `{ MODE = "b", EXTRA = "1" }`,
 					"scaling_policy": `{ type = "concurrency", value = 2 }`,
 					"max_workers":    "3",
@@ -374,18 +342,20 @@ func TestAccEndpointResource_lifecycle(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					newID.AddStateValue(addr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("endpoint_name"), knownvalue.StringRegexp(regexp.MustCompile(`-lifecycle-b$`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("endpoint_name"), knownvalue.StringRegexp(regexp.MustCompile(`-`+regexp.QuoteMeta(appB)+`$`))),
 				},
 			},
 		},
 	})
 }
 
+// TestAccEndpointResource_drift changes the endpoint through the API behind Terraform's back, as
+// someone using the console would: deleted, it is created again; changed, it is updated back.
 func TestAccEndpointResource_drift(t *testing.T) {
 	env := newTestEnv(t)
-	env.requireEmulator(t)
+	ctx := context.Background()
 	const addr = "novita_endpoint.test"
-	cfg := env.config(endpointHCL("test", map[string]string{"env": `{ MODE = "a" }`}))
+	cfg := env.config(env.endpointHCL(t, "test", map[string]string{"env": `{ MODE = "a" }`}))
 	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -395,8 +365,11 @@ func TestAccEndpointResource_drift(t *testing.T) {
 			{
 				// Deleted behind Terraform's back: the next apply creates it again.
 				PreConfig: func() {
-					if !env.Emu.RemoveEndpoint(id) {
-						t.Fatalf("endpoint %s not in the emulator", id)
+					if err := env.api.DeleteEndpoint(ctx, id); err != nil {
+						t.Fatalf("deleting endpoint %s: %v", id, err)
+					}
+					if err := env.api.WaitForEndpointDeleted(ctx, id); err != nil {
+						t.Fatalf("waiting for endpoint %s to go: %v", id, err)
 					}
 				},
 				Config: cfg,
@@ -405,17 +378,26 @@ func TestAccEndpointResource_drift(t *testing.T) {
 				},
 				Check: resource.ComposeTestCheckFunc(
 					captureID(addr, &id),
-					checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error { return nil }),
+					checkAPIEndpoint(env, addr, func(*client.Endpoint) error { return nil }),
 				),
 			},
 			{
 				// Changed behind its back: the plan updates it in place and the apply corrects it.
 				PreConfig: func() {
-					env.Emu.ChangeEndpoint(id, func(ep *emulator.Endpoint) {
-						ep.WorkerConfig.MaxNum = 7
-						ep.Policy.Value = 99
-						ep.Envs = append(ep.Envs, emulator.Env{Key: "INJECTED", Value: "x"})
-					})
+					ep, err := env.api.GetEndpoint(ctx, id)
+					if err != nil {
+						t.Fatalf("reading endpoint %s: %v", id, err)
+					}
+					spec := ep.EndpointSpec
+					spec.WorkerConfig.MaxNum = 7
+					spec.Policy.Value = 99
+					spec.Envs = append(spec.Envs, client.Env{Key: "INJECTED", Value: "x"})
+					if err := env.api.UpdateEndpoint(ctx, id, spec); err != nil {
+						t.Fatalf("changing endpoint %s: %v", id, err)
+					}
+					if _, err := env.api.WaitForEndpointServing(ctx, id); err != nil {
+						t.Fatalf("waiting for endpoint %s: %v", id, err)
+					}
 				},
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -425,11 +407,11 @@ func TestAccEndpointResource_drift(t *testing.T) {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
+				Check: checkAPIEndpoint(env, addr, func(ep *client.Endpoint) error {
 					if ep.ID != id {
 						return fmt.Errorf("endpoint was replaced (%s -> %s), want an in-place update", id, ep.ID)
 					}
-					if _, injected := emuEnvMap(ep)["INJECTED"]; ep.WorkerConfig.MaxNum != 2 || ep.Policy.Value != 30 || injected {
+					if _, injected := envMap(ep.Envs)["INJECTED"]; ep.WorkerConfig.MaxNum != 2 || ep.Policy.Value != 30 || injected {
 						return fmt.Errorf("drift not corrected: max %d, policy %d, envs %v", ep.WorkerConfig.MaxNum, ep.Policy.Value, ep.Envs)
 					}
 					return nil
@@ -445,10 +427,11 @@ func TestAccEndpointResource_drift(t *testing.T) {
 func TestAccEndpointResource_quickstartComfyUI(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "novita_endpoint.comfy"
+	product := env.productID(t, testGPU)
 	config := func(secret string, version int) string {
 		return env.config(fmt.Sprintf(`
 resource "novita_endpoint" "comfy" {
-  product_id      = "SL-serverless-1" # RTX 4090 24GB
+  product_id      = %q
   min_workers     = 0
   max_workers     = 3
   idle_timeout    = 300
@@ -472,13 +455,13 @@ resource "novita_endpoint" "comfy" {
   }
   secret_env_wo_version = %d
 }
-`, secret, version))
+`, product, secret, version))
 	}
 	secretReached := func(want string) resource.TestCheckFunc {
-		return checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
-			got := emuEnvMap(ep)
+		return checkAPIEndpoint(env, addr, func(ep *client.Endpoint) error {
+			got := envMap(ep.Envs)
 			if got["BUCKET_SECRET_ACCESS_KEY"] != want || got["BUCKET_ACCESS_KEY_ID"] != "AKIAEXAMPLE" || got["BUCKET_NAME"] != "comfy-outputs" {
-				return fmt.Errorf("emulator envs are not the configured ones (secret value withheld from this message); keys: %d", len(got))
+				return fmt.Errorf("the endpoint's envs are not the configured ones (secret value withheld from this message); keys: %d", len(got))
 			}
 			return nil
 		})
@@ -547,7 +530,7 @@ resource "novita_endpoint" "comfy" {
 
 func TestAccEndpointResource_failedDeploymentIsTainted(t *testing.T) {
 	env := newTestEnv(t)
-	env.requireEmulator(t)
+	env.requireEmulator(t, "only the emulator fails a deployment on demand (its unpullable image)")
 	const addr = "novita_endpoint.test"
 	var failedID string
 	resource.ParallelTest(t, resource.TestCase{
@@ -555,12 +538,12 @@ func TestAccEndpointResource_failedDeploymentIsTainted(t *testing.T) {
 		CheckDestroy:             checkEndpointsDestroyed(env),
 		Steps: []resource.TestStep{
 			{
-				Config:      env.config(endpointHCL("test", map[string]string{"image": strconv.Quote(emulator.UnpullableImage)})),
+				Config:      env.config(env.endpointHCL(t, "test", map[string]string{"image": strconv.Quote(emulator.UnpullableImage)})),
 				ExpectError: regexp.MustCompile(`(?s)Endpoint Deployment Failed.*is failed: failed to pull image`),
 			},
 			{
 				// The failed endpoint stayed in state, tainted: fixing the image replaces it.
-				Config: env.config(endpointHCL("test", nil)),
+				Config: env.config(env.endpointHCL(t, "test", nil)),
 				PreConfig: func() {
 					for id, n := range emuEndpointStates(t, env) {
 						failedID = id
@@ -606,7 +589,7 @@ func emuEndpointStates(t *testing.T, env *testEnv) map[string]string {
 
 func TestAccEndpointResource_waitForReady(t *testing.T) {
 	env := newTestEnv(t, func(o *emulator.Options) { o.CreateDelay = 2 * time.Second })
-	env.requireEmulator(t)
+	env.requireEmulator(t, "the 1s create timeout must expire: needs a deployment known to take 2s, and an account with no other endpoints")
 	const addr = "novita_endpoint.test"
 	var timedOutID string
 	resource.ParallelTest(t, resource.TestCase{
@@ -615,7 +598,7 @@ func TestAccEndpointResource_waitForReady(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// A create timeout shorter than the deployment fails clearly; the id is kept.
-				Config:      env.config(endpointHCL("test", map[string]string{"timeouts": `{ create = "1s" }`})),
+				Config:      env.config(env.endpointHCL(t, "test", map[string]string{"timeouts": `{ create = "1s" }`})),
 				ExpectError: regexp.MustCompile(`(?s)Timed Out Waiting for Endpoint.*not serving within 1s\s+\(timeouts.create\)`),
 			},
 			{
@@ -626,7 +609,7 @@ func TestAccEndpointResource_waitForReady(t *testing.T) {
 						timedOutID = id
 					}
 				},
-				Config: env.config(endpointHCL("test", nil)),
+				Config: env.config(env.endpointHCL(t, "test", nil)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
 				},
@@ -646,7 +629,7 @@ func TestAccEndpointResource_waitForReady(t *testing.T) {
 			},
 			{
 				// wait_for_ready = false returns while the endpoint is still being created.
-				Config: env.config(endpointHCL("test", nil) + endpointHCL("nowait", map[string]string{"wait_for_ready": "false"})),
+				Config: env.config(env.endpointHCL(t, "test", nil) + env.endpointHCL(t, "nowait", map[string]string{"wait_for_ready": "false"})),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("novita_endpoint.nowait", tfjsonpath.New("state"), knownvalue.StringExact("creating")),
 				},
@@ -658,7 +641,7 @@ func TestAccEndpointResource_waitForReady(t *testing.T) {
 func TestAccEndpointResource_deletionProtection(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "novita_endpoint.test"
-	protected := env.config(endpointHCL("test", map[string]string{"deletion_protection": "true"}))
+	protected := env.config(env.endpointHCL(t, "test", map[string]string{"deletion_protection": "true"}))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkEndpointsDestroyed(env),
@@ -672,11 +655,11 @@ func TestAccEndpointResource_deletionProtection(t *testing.T) {
 			{
 				// Turning protection off is a provider-side change: no replacement, and the
 				// final destroy of the test case succeeds.
-				Config: env.config(endpointHCL("test", map[string]string{"deletion_protection": "false"})),
+				Config: env.config(env.endpointHCL(t, "test", map[string]string{"deletion_protection": "false"})),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 				},
-				Check: checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error { return nil }),
+				Check: checkAPIEndpoint(env, addr, func(*client.Endpoint) error { return nil }), // still there
 			},
 		},
 	})
@@ -686,6 +669,13 @@ func TestAccEndpointResource_deletionProtection(t *testing.T) {
 // validation, cross-field rules, and the account's live limits and catalogue) with its message.
 func TestAccEndpointResource_planTimeErrors(t *testing.T) {
 	env := newTestEnv(t)
+	limits := env.limits(t)
+	if len(limits.CudaVersionList) == 0 {
+		t.Fatal("the account lists no CUDA versions")
+	}
+	between := func(attr string, lo, hi client.Int) string {
+		return fmt.Sprintf(`(?s)%s must be between %d and %d`, attr, lo, hi)
+	}
 	network := `[{ type = "network", cloud_storage_id = "st-1", mount_path = "/models" }]`
 	cases := []struct {
 		set  map[string]string
@@ -698,16 +688,16 @@ func TestAccEndpointResource_planTimeErrors(t *testing.T) {
 		{map[string]string{"volume_mounts": `[{ type = "local", size_gb = 20, mount_path = "/d" }, { type = "local", size_gb = 20, mount_path = "/d" }]`}, `(?s)Duplicate Mount Path.*"/d"`},
 		{map[string]string{"volume_mounts": network}, `(?s)Missing Cluster for Network Volume`},
 		{map[string]string{"env": `{ KEY = "a" }`, "secret_env": `{ KEY = "b" }`}, `(?s)KEY is set in both env\s+and\s+secret_env`},
-		{map[string]string{"max_workers": "150"}, `(?s)max_workers must be between 0 and 100`},
-		{map[string]string{"idle_timeout": "0"}, `(?s)idle_timeout must be between 1 and 3600`},
-		{map[string]string{"product_id": `"SL-serverless-404"`}, `(?s)Unknown GPU Product.*SL-serverless-1`},
-		{map[string]string{"cuda_version": `"9.0"`}, `(?s)Unsupported CUDA Version.*12\.4`},
-		{map[string]string{"product_id": `"SL-serverless-3"`, "cluster_id": `"ap-singapore-1"`, "volume_mounts": network}, `(?s)Cluster Without Network Storage.*does\s+not\s+support\s+network\s+storage`},
+		// The account's own limits and catalogue, as the API reports them.
+		{map[string]string{"max_workers": strconv.Itoa(int(limits.MaxWorkerNum) + 1)}, between("max_workers", limits.MinWorkerNum, limits.MaxWorkerNum)},
+		{map[string]string{"idle_timeout": strconv.Itoa(int(limits.MaxFreeTimeout) + 1)}, between("idle_timeout", limits.MinFreeTimeout, limits.MaxFreeTimeout)},
+		{map[string]string{"product_id": `"no-such-product"`}, `(?s)Unknown GPU Product.*` + regexp.QuoteMeta(env.productID(t, testGPU))},
+		{map[string]string{"cuda_version": `"9.0.404"`}, `(?s)Unsupported CUDA Version.*` + regexp.QuoteMeta(limits.CudaVersionList[len(limits.CudaVersionList)-1])},
 	}
 	steps := make([]resource.TestStep, 0, len(cases))
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{
-			Config:      env.config(endpointHCL("test", c.set)),
+			Config:      env.config(env.endpointHCL(t, "test", c.set)),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(c.want),
 		})
@@ -716,19 +706,37 @@ func TestAccEndpointResource_planTimeErrors(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    steps,
 	})
-	if env.Emu != nil {
+	if env.Emu != nil { // a live account may hold other endpoints
 		if n := env.Emu.Counts().Endpoints; n != 0 {
 			t.Errorf("a plan-time error still created %d endpoint(s)", n)
 		}
 	}
 }
 
-// TestEndpointResourceRead_notFoundRemovesFromState calls Read without Terraform, against an
-// emulator that does not know the id, and expects the resource to leave the state.
+// TestAccEndpointResource_clusterWithoutNetworkStorage: a network volume on an endpoint in a
+// cluster that has no network storage fails the plan.
+func TestAccEndpointResource_clusterWithoutNetworkStorage(t *testing.T) {
+	env := newTestEnv(t)
+	cluster, product := env.clusterWithoutStorage(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.config(env.endpointHCL(t, "test", map[string]string{
+				"product_id":    strconv.Quote(product),
+				"cluster_id":    strconv.Quote(cluster),
+				"volume_mounts": `[{ type = "network", cloud_storage_id = "st-1", mount_path = "/models" }]`,
+			})),
+			PlanOnly:    true,
+			ExpectError: wrappedMessage("Cluster Without Network Storage", "does not support network storage"),
+		}},
+	})
+}
+
+// TestEndpointResourceRead_notFoundRemovesFromState calls Read without Terraform, with an id the
+// API does not know, and expects the resource to leave the state.
 func TestEndpointResourceRead_notFoundRemovesFromState(t *testing.T) {
 	ctx := context.Background()
 	env := newTestEnv(t)
-	env.requireEmulator(t)
 	r := &endpointResource{data: &providerData{client: env.apiClient(t)}}
 
 	var schemaResp fwresource.SchemaResponse
@@ -754,8 +762,7 @@ func TestEndpointResourceRead_notFoundRemovesFromState(t *testing.T) {
 func TestAccEndpointResource_importThenAdopt(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "novita_endpoint.adopted"
-	c := env.apiClient(t)
-	id, err := c.CreateEndpoint(context.Background(), client.EndpointSpec{
+	id := env.createEndpoint(t, client.EndpointSpec{
 		Name: "made-by-hand",
 		WorkerConfig: client.WorkerConfig{
 			MinNum: 0, MaxNum: 2, FreeTimeout: 60, MaxConcurrent: 1, GPUNum: 1,
@@ -763,20 +770,17 @@ func TestAccEndpointResource_importThenAdopt(t *testing.T) {
 		Ports:    []client.Port{{Port: 8080}},
 		Policy:   client.Policy{Type: "queue", Value: 30},
 		Image:    client.Image{Image: "novitalabs/sleep-worker:latest"},
-		Products: []client.ProductRef{{ID: "SL-serverless-1"}},
+		Products: []client.ProductRef{{ID: env.productID(t, testGPU)}},
 		Envs: []client.Env{
 			{Key: "PLAIN", Value: "plain-value"}, {Key: "SECRET", Value: "secret-value"}, {Key: "WO", Value: "old-wo-value"},
 		},
 	})
-	if err != nil {
-		t.Fatalf("creating endpoint: %v", err)
-	}
 	cfg := env.config(fmt.Sprintf(`
 import {
   to = novita_endpoint.adopted
   id = %q
 }
-`, id) + endpointHCL("adopted", map[string]string{
+`, id) + env.endpointHCL(t, "adopted", map[string]string{
 		"name":                  `"made-by-hand"`,
 		"env":                   `{ PLAIN = "plain-value" }`,
 		"secret_env":            `{ SECRET = "secret-value" }`,
@@ -809,8 +813,8 @@ import {
 					}
 					return nil
 				},
-				checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
-					if emuEnvMap(ep)["WO"] != "new-wo-value" {
+				checkAPIEndpoint(env, addr, func(ep *client.Endpoint) error {
+					if envMap(ep.Envs)["WO"] != "new-wo-value" {
 						return fmt.Errorf("the new write-only value did not reach the endpoint")
 					}
 					return nil
@@ -854,14 +858,16 @@ func TestCheckMountedStorage(t *testing.T) {
 func TestAccEndpointResource_networkVolume(t *testing.T) {
 	env := newTestEnv(t, func(o *emulator.Options) { o.DeleteDelay = 1500 * time.Millisecond })
 	const addr = "novita_endpoint.test"
+	clusters := env.storageClustersOffering(t, env.product(t, testGPU), 2)
+	home, other := clusters[0], clusters[1]
 	config := func(cluster string) string {
-		return env.config(`
+		return env.config(fmt.Sprintf(`
 resource "novita_cloud_storage" "models" {
   name       = "models"
   size_gb    = 20
-  cluster_id = "us-dallas-1"
+  cluster_id = %q
 }
-` + endpointHCL("test", map[string]string{
+`, home) + env.endpointHCL(t, "test", map[string]string{
 			"cluster_id": cluster,
 			"volume_mounts": `[
     { type = "network", cloud_storage_id = novita_cloud_storage.models.id, mount_path = "/models" },
@@ -871,12 +877,7 @@ resource "novita_cloud_storage" "models" {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: resource.ComposeTestCheckFunc(checkEndpointsDestroyed(env), func(*terraform.State) error {
-			if env.Emu != nil && env.Emu.Counts().CloudStorages != 0 {
-				return fmt.Errorf("the cloud storage was not deleted")
-			}
-			return nil
-		}),
+		CheckDestroy:             resource.ComposeTestCheckFunc(checkEndpointsDestroyed(env), checkStoragesDestroyed(env)),
 		Steps: []resource.TestStep{
 			{
 				Config: config("novita_cloud_storage.models.cluster_id"),
@@ -884,21 +885,21 @@ resource "novita_cloud_storage" "models" {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cluster_id"), knownvalue.StringExact("us-dallas-1")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cluster_id"), knownvalue.StringExact(home)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("volume_mounts").AtSliceIndex(0).AtMapKey("size_gb"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("volume_mounts").AtSliceIndex(1).AtMapKey("size_gb"), knownvalue.Int64Exact(50)),
 				},
-				Check: checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
-					if len(ep.VolumeMounts) != 2 || ep.VolumeMounts[0].Type != "network" || ep.VolumeMounts[0].MountPath != "/models" || ep.ClusterID != "us-dallas-1" {
+				Check: checkAPIEndpoint(env, addr, func(ep *client.Endpoint) error {
+					if len(ep.VolumeMounts) != 2 || ep.VolumeMounts[0].Type != "network" || ep.VolumeMounts[0].MountPath != "/models" || ep.ClusterID != home {
 						return fmt.Errorf("mounts not as configured: %+v in %s", ep.VolumeMounts, ep.ClusterID)
 					}
 					return nil
 				}),
 			},
 			{
-				Config:      config(`"eu-frankfurt-1"`),
+				Config:      config(strconv.Quote(other)),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Cluster Does Not Match Mounted Storage.*set\s+cluster_id\s+=\s+"us-dallas-1"`),
+				ExpectError: wrappedMessage("Cluster Does Not Match Mounted Storage", fmt.Sprintf("set cluster_id = %q", home)),
 			},
 		},
 	})
@@ -908,7 +909,7 @@ resource "novita_cloud_storage" "models" {
 // limits cannot be read, the plan goes on (with a warning) and the apply works.
 func TestAccEndpointResource_catalogUnavailableDoesNotFailPlan(t *testing.T) {
 	env := newTestEnv(t)
-	env.requireEmulator(t)
+	env.requireEmulator(t, "injects a fault into GET /endpoint/limit")
 	env.Emu.InjectFault(emulator.Fault{
 		Method: "GET", Path: "/gpu-instance/openapi/v1/endpoint/limit",
 		Status: 403, Reason: "FORBIDDEN", Message: "limits are not available to this key", Times: 1000,
@@ -917,7 +918,7 @@ func TestAccEndpointResource_catalogUnavailableDoesNotFailPlan(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkEndpointsDestroyed(env),
 		Steps: []resource.TestStep{{
-			Config: env.config(endpointHCL("test", nil)),
+			Config: env.config(env.endpointHCL(t, "test", nil)),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("novita_endpoint.test", tfjsonpath.New("state"), knownvalue.StringExact("serving")),
 			},
@@ -938,31 +939,29 @@ func TestAccEndpointResource_withStorageAndCredential(t *testing.T) {
 		o.DeleteDelay = 1500 * time.Millisecond
 	})
 	const addr = "novita_endpoint.test"
-	config := env.config(`
+	cluster := env.storageClustersOffering(t, env.product(t, testGPU), 1)[0]
+	config := env.config(fmt.Sprintf(`
 resource "novita_cloud_storage" "models" {
   name       = "models"
   size_gb    = 20
-  cluster_id = "us-dallas-1"
+  cluster_id = %q
 }
-
+`, cluster) + `
 resource "novita_registry_credential" "pull" {
   name        = "private-registry"
   username    = "robot"
   password_wo = "registry-secret"
 }
-` + endpointHCL("test", map[string]string{
+` + env.endpointHCL(t, "test", map[string]string{
 		"cluster_id":             "novita_cloud_storage.models.cluster_id",
 		"registry_credential_id": "novita_registry_credential.pull.id",
 		"volume_mounts":          `[{ type = "network", cloud_storage_id = novita_cloud_storage.models.id, mount_path = "/models" }]`,
 	}))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: resource.ComposeTestCheckFunc(checkEndpointsDestroyed(env), func(*terraform.State) error {
+		CheckDestroy: resource.ComposeTestCheckFunc(checkEndpointsDestroyed(env), checkStoragesDestroyed(env), checkCredentialsDestroyed(env), func(*terraform.State) error {
 			if env.Emu == nil {
-				return nil
-			}
-			if c := env.Emu.Counts(); c.CloudStorages != 0 || c.RegistryCredentials != 0 {
-				return fmt.Errorf("left behind after destroy: %+v", c)
+				return nil // only the emulator counts the requests it served
 			}
 			for _, p := range []string{"/gpu-instance/openapi/v1/networkstorage/delete", "/gpu-instance/openapi/v1/repository/auth/delete"} {
 				if n := env.Emu.Requests(p); n != 1 {
@@ -980,7 +979,7 @@ resource "novita_registry_credential" "pull" {
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("serving")),
 			},
 			Check: resource.ComposeTestCheckFunc(
-				checkEmuEndpoint(env, addr, func(ep emulator.Endpoint) error {
+				checkAPIEndpoint(env, addr, func(ep *client.Endpoint) error {
 					if ep.Image.AuthID == "" || len(ep.VolumeMounts) != 1 || ep.VolumeMounts[0].ID == "" {
 						return fmt.Errorf("endpoint does not use the credential and storage: image %+v, mounts %+v", ep.Image, ep.VolumeMounts)
 					}

@@ -48,7 +48,7 @@ provider "novita" {
 
 func TestProviderConfig_acceptsPlainHTTPToLoopback(t *testing.T) {
 	env := newTestEnv(t)
-	env.requireEmulator(t)
+	env.requireEmulator(t, "configures the provider with the in-process emulator's http://127.0.0.1 URL")
 	// The emulator listens on http://127.0.0.1: configuration succeeds and the data source's own
 	// not-found error is what the plan reports.
 	resource.UnitTest(t, resource.TestCase{

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -28,6 +29,7 @@ func TestRegistryCredentialDataSource_neverExposesPassword(t *testing.T) {
 
 func TestAccRegistryCredentialDataSource_byIDAndName(t *testing.T) {
 	env := newTestEnv(t)
+	name := accName("acc-ds-cred") // looked up by name: unique to this run
 	var checks []statecheck.StateCheck
 	for _, ds := range []string{"data.novita_registry_credential.by_id", "data.novita_registry_credential.by_name"} {
 		for _, attr := range []string{"id", "name", "username"} {
@@ -37,9 +39,9 @@ func TestAccRegistryCredentialDataSource_byIDAndName(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: credentialConfig(env, "acc-ds-cred", "robot", `password = "pw"`) + `
+			Config: credentialConfig(env, name, "robot", `password = "pw"`) + fmt.Sprintf(`
 resource "novita_registry_credential" "other" {
-  name     = "acc-ds-cred-2"
+  name     = "%s-2"
   username = "robot"
   password = "pw"
 }
@@ -52,7 +54,7 @@ data "novita_registry_credential" "by_name" {
   name       = novita_registry_credential.test.name
   depends_on = [novita_registry_credential.other]
 }
-`,
+`, name),
 			ConfigStateChecks: checks,
 		}},
 	})
@@ -60,6 +62,7 @@ data "novita_registry_credential" "by_name" {
 
 func TestAccRegistryCredentialDataSource_errors(t *testing.T) {
 	env := newTestEnv(t)
+	missing, twin := accName("acc-nothing-here"), accName("acc-twin") // unique to this run
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkCredentialsDestroyed(env),
@@ -69,28 +72,28 @@ func TestAccRegistryCredentialDataSource_errors(t *testing.T) {
 				ExpectError: wrappedMessage("No Matching Registry Credential", `No registry credential with id "no-such-credential" exists`),
 			},
 			{
-				Config:      env.config(`data "novita_registry_credential" "x" { name = "acc-nothing-here" }`),
-				ExpectError: wrappedMessage("No Matching Registry Credential", `No registry credential named "acc-nothing-here" exists`),
+				Config:      env.config(fmt.Sprintf(`data "novita_registry_credential" "x" { name = %q }`, missing)),
+				ExpectError: wrappedMessage("No Matching Registry Credential", fmt.Sprintf(`No registry credential named %q exists`, missing)),
 			},
 			{
 				Config:      env.config("data \"novita_registry_credential\" \"x\" {\n  id   = \"a\"\n  name = \"b\"\n}\n"),
 				ExpectError: wrappedMessage("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [id,name]"),
 			},
 			{
-				Config: env.config(`
+				Config: env.config(fmt.Sprintf(`
 resource "novita_registry_credential" "twin" {
   count    = 2
-  name     = "acc-twin"
+  name     = %[1]q
   username = "robot-${count.index}"
   password = "pw"
 }
 
 data "novita_registry_credential" "x" {
-  name       = "acc-twin"
+  name       = %[1]q
   depends_on = [novita_registry_credential.twin]
 }
-`),
-				ExpectError: wrappedMessage("Ambiguous Registry Credential Name", `2 registry credentials are named "acc-twin"`, `username "robot-0"`),
+`, twin)),
+				ExpectError: wrappedMessage("Ambiguous Registry Credential Name", fmt.Sprintf(`2 registry credentials are named %q`, twin), `username "robot-0"`),
 			},
 		},
 	})

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -107,29 +108,35 @@ resource "novita_registry_credential" "test" {
 `, name, username, passwordArgs))
 }
 
-// checkCredentialsDestroyed is a CheckDestroy: no credential of the final state is left.
-func checkCredentialsDestroyed(env *testEnv) resource.TestCheckFunc {
-	return checkDestroyed(env, "novita_registry_credential", func(emu *emulator.Emulator, id string) bool {
-		_, ok := emu.RegistryCredential(id)
-		return ok
-	})
-}
-
-// checkEmulatorCredential checks what the emulator holds under the resource's id.
-func checkEmulatorCredential(env *testEnv, addr, name, username, password string) resource.TestCheckFunc {
+// checkAPICredential checks what the API holds under the resource's id (its list returns
+// passwords in clear).
+func checkAPICredential(env *testEnv, addr, name, username, password string) resource.TestCheckFunc {
 	return resource.TestCheckResourceAttrWith(addr, "id", func(id string) error {
-		if env.Emu == nil {
-			return nil
-		}
-		c, ok := env.Emu.RegistryCredential(id)
-		if !ok {
-			return fmt.Errorf("credential %s not in the emulator", id)
+		c, err := env.api.GetRegistryCredential(context.Background(), id)
+		if err != nil {
+			return fmt.Errorf("reading credential %s: %w", id, err)
 		}
 		if c.Name != name || c.Username != username || c.Password != password {
-			return fmt.Errorf("emulator has %s/%s with password of %d chars, want %s/%s with the configured password", c.Name, c.Username, len(c.Password), name, username)
+			return fmt.Errorf("the API has %s/%s with password of %d chars, want %s/%s with the configured password", c.Name, c.Username, len(c.Password), name, username)
 		}
 		return nil
 	})
+}
+
+// createCredential creates a registry credential through the client, and deletes it when the
+// test ends unless Terraform has (replacing it, or at destroy).
+func (e *testEnv) createCredential(t *testing.T, req client.CreateRegistryCredentialRequest) string {
+	t.Helper()
+	id, err := e.api.CreateRegistryCredential(t.Context(), req)
+	if err != nil {
+		t.Fatalf("creating credential: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := e.api.DeleteRegistryCredential(context.Background(), id); err != nil && !client.IsNotFound(err) {
+			t.Errorf("deleting credential %s: %v", id, err)
+		}
+	})
+	return id
 }
 
 func TestAccRegistryCredentialResource_lifecycle(t *testing.T) {
@@ -154,7 +161,7 @@ func TestAccRegistryCredentialResource_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("password"), knownvalue.StringExact("s3cret-1")),
 					statecheck.ExpectSensitiveValue(credAddr, tfjsonpath.New("password")),
 				},
-				Check: checkEmulatorCredential(env, credAddr, "acc-hub", "robot", "s3cret-1"),
+				Check: checkAPICredential(env, credAddr, "acc-hub", "robot", "s3cret-1"),
 			},
 			{
 				// The password is not imported: see the resource description.
@@ -173,7 +180,7 @@ func TestAccRegistryCredentialResource_lifecycle(t *testing.T) {
 				Config:            credentialConfig(env, "acc-hub", "robot-2", `password = "s3cret-1"`),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: replaced, PostApplyPostRefresh: empty},
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(credAddr, tfjsonpath.New("id"))},
-				Check:             checkEmulatorCredential(env, credAddr, "acc-hub", "robot-2", "s3cret-1"),
+				Check:             checkAPICredential(env, credAddr, "acc-hub", "robot-2", "s3cret-1"),
 			},
 			{
 				Config:            credentialConfig(env, "acc-hub-2", "robot-2", `password = "s3cret-1"`),
@@ -184,7 +191,7 @@ func TestAccRegistryCredentialResource_lifecycle(t *testing.T) {
 				Config:            credentialConfig(env, "acc-hub-2", "robot-2", `password = "s3cret-2"`),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: replaced, PostApplyPostRefresh: empty},
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(credAddr, tfjsonpath.New("id"))},
-				Check:             checkEmulatorCredential(env, credAddr, "acc-hub-2", "robot-2", "s3cret-2"),
+				Check:             checkAPICredential(env, credAddr, "acc-hub-2", "robot-2", "s3cret-2"),
 			},
 		},
 	})
@@ -225,7 +232,7 @@ func TestAccRegistryCredentialResource_passwordWriteOnly(t *testing.T) {
 					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("password_wo_version"), knownvalue.Int64Exact(1)),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkEmulatorCredential(env, credAddr, "acc-wo", "robot", "wo-secret-1"),
+					checkAPICredential(env, credAddr, "acc-wo", "robot", "wo-secret-1"),
 					checkNoSecretInState("wo-secret-1"),
 				),
 			},
@@ -243,7 +250,7 @@ func TestAccRegistryCredentialResource_passwordWriteOnly(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(credAddr, tfjsonpath.New("id"))},
 				Check: resource.ComposeTestCheckFunc(
-					checkEmulatorCredential(env, credAddr, "acc-wo", "robot", "wo-secret-2"),
+					checkAPICredential(env, credAddr, "acc-wo", "robot", "wo-secret-2"),
 					checkNoSecretInState("wo-secret-2"),
 				),
 			},
@@ -290,9 +297,10 @@ func TestAccRegistryCredentialResource_passwordErrors(t *testing.T) {
 	})
 }
 
+// TestAccRegistryCredentialResource_drift deletes the credential through the API behind
+// Terraform's back: the next apply creates it again.
 func TestAccRegistryCredentialResource_drift(t *testing.T) {
 	env := newTestEnv(t)
-	env.requireEmulator(t)
 	var id string
 	cfg := credentialConfig(env, "acc-drift", "robot", `password = "pw"`)
 	resource.ParallelTest(t, resource.TestCase{
@@ -302,8 +310,8 @@ func TestAccRegistryCredentialResource_drift(t *testing.T) {
 			{Config: cfg, Check: captureID(credAddr, &id)},
 			{
 				PreConfig: func() {
-					if !env.Emu.RemoveRegistryCredential(id) {
-						t.Fatalf("credential %s not in the emulator", id)
+					if err := env.api.DeleteRegistryCredential(t.Context(), id); err != nil {
+						t.Fatalf("deleting credential %s: %v", id, err)
 					}
 				},
 				Config: cfg,
@@ -318,7 +326,7 @@ func TestAccRegistryCredentialResource_drift(t *testing.T) {
 						}
 						return nil
 					}),
-					checkEmulatorCredential(env, credAddr, "acc-drift", "robot", "pw"),
+					checkAPICredential(env, credAddr, "acc-drift", "robot", "pw"),
 				),
 			},
 		},
@@ -330,9 +338,10 @@ func TestAccRegistryCredentialResource_drift(t *testing.T) {
 // client's serialized list-save-list.
 func TestAccRegistryCredentialResource_sameNameInOneApply(t *testing.T) {
 	env := newTestEnv(t)
+	name := accName("acc-dup")
 	var checks []resource.TestCheckFunc
 	for i := range 4 {
-		checks = append(checks, checkEmulatorCredential(env, fmt.Sprintf("novita_registry_credential.dup.%d", i), "acc-dup", "robot", fmt.Sprintf("pw-%d", i)))
+		checks = append(checks, checkAPICredential(env, fmt.Sprintf("novita_registry_credential.dup.%d", i), name, "robot", fmt.Sprintf("pw-%d", i)))
 	}
 	checks = append(checks, func(s *terraform.State) error {
 		seen := map[string]bool{}
@@ -349,14 +358,14 @@ func TestAccRegistryCredentialResource_sameNameInOneApply(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkCredentialsDestroyed(env),
 		Steps: []resource.TestStep{{
-			Config: env.config(`
+			Config: env.config(fmt.Sprintf(`
 resource "novita_registry_credential" "dup" {
   count    = 4
-  name     = "acc-dup"
+  name     = %q
   username = "robot"
   password = "pw-${count.index}"
 }
-`),
+`, name)),
 			Check: resource.ComposeTestCheckFunc(checks...),
 		}},
 	})
@@ -367,8 +376,6 @@ resource "novita_registry_credential" "dup" {
 // once the endpoint (which takes a moment to delete) has gone.
 func TestAccRegistryCredentialResource_deleteWaitsWhileInUse(t *testing.T) {
 	env := newTestEnv(t, func(o *emulator.Options) { o.DeleteDelay = 2 * time.Second })
-	env.requireEmulator(t)
-	clusterA, _, _ := env.storageClusters(t)
 	c := env.apiClient(t)
 	ctx := t.Context()
 	var credID, endpointID string
@@ -380,9 +387,8 @@ func TestAccRegistryCredentialResource_deleteWaitsWhileInUse(t *testing.T) {
 			{
 				Config: credentialConfig(env, "acc-in-use", "robot", `password = "pw"`+"\n"+`timeouts = { delete = "1s" }`),
 				Check: resource.ComposeTestCheckFunc(captureID(credAddr, &credID), func(*terraform.State) error {
-					var err error
-					endpointID, err = c.CreateEndpoint(ctx, testEndpoint{maxWorkers: 1, cluster: clusterA, credentialID: credID}.spec())
-					return err
+					endpointID = env.createEndpoint(t, env.endpointSpec(t, testEndpoint{maxWorkers: 1, credentialID: credID}))
+					return nil
 				}),
 			},
 			{
@@ -401,8 +407,8 @@ func TestAccRegistryCredentialResource_deleteWaitsWhileInUse(t *testing.T) {
 				},
 				Config: env.config(""),
 				Check: func(*terraform.State) error {
-					if _, ok := env.Emu.Endpoint(endpointID); ok {
-						return fmt.Errorf("the credential was deleted while endpoint %s still existed", endpointID)
+					if _, err := c.GetEndpoint(ctx, endpointID); !client.IsNotFound(err) {
+						return fmt.Errorf("the credential was deleted while endpoint %s still existed (%v)", endpointID, err)
 					}
 					return nil
 				},
@@ -416,12 +422,7 @@ func TestAccRegistryCredentialResource_deleteWaitsWhileInUse(t *testing.T) {
 // place; a different one replaces the credential.
 func TestAccRegistryCredentialResource_importAdoptsPassword(t *testing.T) {
 	env := newTestEnv(t)
-	c := env.apiClient(t)
-	ctx := t.Context()
-	matching, err := c.CreateRegistryCredential(ctx, client.CreateRegistryCredentialRequest{Name: "acc-import", Username: "robot", Password: "live-pw"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	matching := env.createCredential(t, client.CreateRegistryCredentialRequest{Name: "acc-import", Username: "robot", Password: "live-pw"})
 	withImport := func(id, passwordArgs string) string {
 		return credentialConfig(env, "acc-import", "robot", passwordArgs) + fmt.Sprintf(`
 import {
@@ -452,7 +453,7 @@ import {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionReplace)},
 				},
-				Check: checkEmulatorCredential(env, credAddr, "acc-import", "robot", "new-pw"),
+				Check: checkAPICredential(env, credAddr, "acc-import", "robot", "new-pw"),
 			},
 		},
 	})
@@ -460,11 +461,7 @@ import {
 
 func TestAccRegistryCredentialResource_importWithOtherPasswordReplaces(t *testing.T) {
 	env := newTestEnv(t)
-	id, err := env.apiClient(t).CreateRegistryCredential(t.Context(),
-		client.CreateRegistryCredentialRequest{Name: "acc-import", Username: "robot", Password: "live-pw"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := env.createCredential(t, client.CreateRegistryCredentialRequest{Name: "acc-import", Username: "robot", Password: "live-pw"})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkCredentialsDestroyed(env),
@@ -478,7 +475,7 @@ import {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionReplace)},
 			},
-			Check: checkEmulatorCredential(env, credAddr, "acc-import", "robot", "other-pw"),
+			Check: checkAPICredential(env, credAddr, "acc-import", "robot", "other-pw"),
 		}},
 	})
 }
