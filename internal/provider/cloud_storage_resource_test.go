@@ -151,6 +151,7 @@ resource "novita_cloud_storage" "test" {
 
 func TestAccCloudStorageResource_lifecycle(t *testing.T) {
 	env := newTestEnv(t)
+	renamed, name := accName("acc-models-2"), accName("acc-models") // unique per run: runs may share an account
 	clusterA, clusterB, _ := env.storageClusters(t)
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
@@ -161,7 +162,7 @@ func TestAccCloudStorageResource_lifecycle(t *testing.T) {
 		CheckDestroy:             checkStoragesDestroyed(env),
 		Steps: []resource.TestStep{
 			{
-				Config: storageConfig(env, "acc-models", 10, clusterA, ""),
+				Config: storageConfig(env, name, 10, clusterA, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(storageAddr, plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -169,7 +170,7 @@ func TestAccCloudStorageResource_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(storageAddr, tfjsonpath.New("id")),
 					newID.AddStateValue(storageAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("name"), knownvalue.StringExact("acc-models")),
+					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
 					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("size_gb"), knownvalue.Int64Exact(10)),
 					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("cluster_id"), knownvalue.StringExact(clusterA)),
 					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("cluster_name"), knownvalue.NotNull()),
@@ -186,27 +187,27 @@ func TestAccCloudStorageResource_lifecycle(t *testing.T) {
 			},
 			{
 				// Rename and grow in place.
-				Config: storageConfig(env, "acc-models-2", 25, clusterA, ""),
+				Config: storageConfig(env, renamed, 25, clusterA, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(storageAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(storageAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("name"), knownvalue.StringExact("acc-models-2")),
+					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("name"), knownvalue.StringExact(renamed)),
 					statecheck.ExpectKnownValue(storageAddr, tfjsonpath.New("size_gb"), knownvalue.Int64Exact(25)),
 				},
 				Check: func(*terraform.State) error {
 					st, err := env.api.GetCloudStorage(t.Context(), id)
-					if err != nil || st.Name != "acc-models-2" || st.SizeGB != 25 {
-						return fmt.Errorf("the API has %+v (%v), want acc-models-2 at 25 GB", st, err)
+					if err != nil || st.Name != renamed || st.SizeGB != 25 {
+						return fmt.Errorf("the API has %+v (%v), want %s at 25 GB", st, err, renamed)
 					}
 					return nil
 				},
 			},
 			{
 				// Another cluster is another storage.
-				Config: storageConfig(env, "acc-models-2", 25, clusterB, ""),
+				Config: storageConfig(env, renamed, 25, clusterB, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(storageAddr, plancheck.ResourceActionReplace)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -230,9 +231,10 @@ func TestAccCloudStorageResource_lifecycle(t *testing.T) {
 // Terraform's back.
 func TestAccCloudStorageResource_drift(t *testing.T) {
 	env := newTestEnv(t)
+	name := accName("acc-drift") // unique per run: runs may share an account
 	clusterA, _, _ := env.storageClusters(t)
 	var id string
-	cfg := storageConfig(env, "acc-drift", 10, clusterA, "")
+	cfg := storageConfig(env, name, 10, clusterA, "")
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -274,8 +276,8 @@ func TestAccCloudStorageResource_drift(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: func(*terraform.State) error {
-					if st, err := env.api.GetCloudStorage(t.Context(), id); err != nil || st.Name != "acc-drift" {
-						return fmt.Errorf("the API has %+v (%v), want the name restored to acc-drift", st, err)
+					if st, err := env.api.GetCloudStorage(t.Context(), id); err != nil || st.Name != name {
+						return fmt.Errorf("the API has %+v (%v), want the name restored to %s", st, err, name)
 					}
 					return nil
 				},
@@ -316,19 +318,20 @@ func TestAccCloudStorageResource_planErrors(t *testing.T) {
 
 func TestAccCloudStorageResource_shrinkFailsPlan(t *testing.T) {
 	env := newTestEnv(t)
+	name := accName("acc-shrink") // unique per run: runs may share an account
 	clusterA, clusterB, _ := env.storageClusters(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkStoragesDestroyed(env),
 		Steps: []resource.TestStep{
-			{Config: storageConfig(env, "acc-shrink", 20, clusterA, "")},
+			{Config: storageConfig(env, name, 20, clusterA, "")},
 			{
-				Config:      storageConfig(env, "acc-shrink", 15, clusterA, ""),
+				Config:      storageConfig(env, name, 15, clusterA, ""),
 				ExpectError: wrappedMessage(`Cloud Storage Cannot Shrink`, `from 20 to 15 GB`, `Shrinking cloud storage would lose data and is not supported`),
 			},
 			{
 				// Shrinking together with a move to another cluster makes a new storage: allowed.
-				Config: storageConfig(env, "acc-shrink", 15, clusterB, ""),
+				Config: storageConfig(env, name, 15, clusterB, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(storageAddr, plancheck.ResourceActionReplace)},
 				},
@@ -339,25 +342,26 @@ func TestAccCloudStorageResource_shrinkFailsPlan(t *testing.T) {
 
 func TestAccCloudStorageResource_deletionProtection(t *testing.T) {
 	env := newTestEnv(t)
+	name := accName("acc-protected") // unique per run: runs may share an account
 	clusterA, _, _ := env.storageClusters(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkStoragesDestroyed(env),
 		Steps: []resource.TestStep{
 			{
-				Config: storageConfig(env, "acc-protected", 10, clusterA, "deletion_protection = true"),
+				Config: storageConfig(env, name, 10, clusterA, "deletion_protection = true"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
 			{
-				Config:      storageConfig(env, "acc-protected", 10, clusterA, "deletion_protection = true"),
+				Config:      storageConfig(env, name, 10, clusterA, "deletion_protection = true"),
 				Destroy:     true,
 				ExpectError: wrappedMessage(`Cloud Storage Is Protected From Deletion`, `has deletion_protection = true, so it was not deleted`),
 			},
 			{
 				// Lifting the protection is an in-place change; then the final destroy succeeds.
-				Config: storageConfig(env, "acc-protected", 10, clusterA, "deletion_protection = false"),
+				Config: storageConfig(env, name, 10, clusterA, "deletion_protection = false"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(storageAddr, plancheck.ResourceActionUpdate)},
 				},
@@ -371,6 +375,7 @@ func TestAccCloudStorageResource_deletionProtection(t *testing.T) {
 // once the endpoint (which takes a moment to delete) has gone.
 func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
 	env := newTestEnv(t, func(o *emulator.Options) { o.DeleteDelay = 2 * time.Second })
+	name := accName("acc-in-use") // unique per run: runs may share an account
 	product := env.product(t, testGPU)
 	clusterA := env.storageClustersOffering(t, product, 1)[0]
 	c := env.apiClient(t)
@@ -382,7 +387,7 @@ func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
 		CheckDestroy:             checkStoragesDestroyed(env),
 		Steps: []resource.TestStep{
 			{
-				Config: storageConfig(env, "acc-in-use", 10, clusterA, `timeouts = { delete = "1s" }`),
+				Config: storageConfig(env, name, 10, clusterA, `timeouts = { delete = "1s" }`),
 				Check: resource.ComposeTestCheckFunc(captureID(storageAddr, &storageID), func(*terraform.State) error {
 					endpointID = env.createEndpoint(t, env.endpointSpec(t, testEndpoint{maxWorkers: 1, product: product.ID, cluster: clusterA, storageID: storageID}))
 					return nil
@@ -394,7 +399,7 @@ func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
 			},
 			{
 				// A longer timeout covers the endpoint's deletion (2s in the in-process emulator).
-				Config: storageConfig(env, "acc-in-use", 10, clusterA, `timeouts = { delete = "1m" }`),
+				Config: storageConfig(env, name, 10, clusterA, `timeouts = { delete = "1m" }`),
 			},
 			{
 				PreConfig: func() {
@@ -418,6 +423,7 @@ func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
 // gone leaves a null state; one that exists is read in.
 func TestCloudStorageResource_readNotFound(t *testing.T) {
 	env := newTestEnv(t)
+	name := accName("unit-read") // unique per run: runs may share an account
 	clusterA, _, _ := env.storageClusters(t)
 	c := env.apiClient(t)
 	ctx := t.Context()
@@ -447,7 +453,7 @@ func TestCloudStorageResource_readNotFound(t *testing.T) {
 		t.Errorf("state after reading a missing storage = %v, want removed", got.Raw)
 	}
 
-	id, err := c.CreateCloudStorage(ctx, client.CreateCloudStorageRequest{ClusterID: clusterA, Name: "unit-read", SizeGB: 12})
+	id, err := c.CreateCloudStorage(ctx, client.CreateCloudStorageRequest{ClusterID: clusterA, Name: name, SizeGB: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -460,7 +466,7 @@ func TestCloudStorageResource_readNotFound(t *testing.T) {
 	if diags := read(id).Get(ctx, &got); diags.HasError() {
 		t.Fatal(diags)
 	}
-	if got.Name.ValueString() != "unit-read" || got.SizeGB.ValueInt64() != 12 || got.ClusterName.IsNull() {
+	if got.Name.ValueString() != name || got.SizeGB.ValueInt64() != 12 || got.ClusterName.IsNull() {
 		t.Errorf("read an existing storage as %+v", got)
 	}
 }

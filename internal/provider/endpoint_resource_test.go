@@ -946,13 +946,13 @@ resource "novita_cloud_storage" "models" {
   size_gb    = 20
   cluster_id = %q
 }
-`, cluster) + `
+
 resource "novita_registry_credential" "pull" {
-  name        = "private-registry"
+  name        = %q # unique per run: the client finds a new credential's id by name
   username    = "robot"
   password_wo = "registry-secret"
 }
-` + env.endpointHCL(t, "test", map[string]string{
+`, cluster, accName("private-registry")) + env.endpointHCL(t, "test", map[string]string{
 		"cluster_id":             "novita_cloud_storage.models.cluster_id",
 		"registry_credential_id": "novita_registry_credential.pull.id",
 		"volume_mounts":          `[{ type = "network", cloud_storage_id = novita_cloud_storage.models.id, mount_path = "/models" }]`,

@@ -141,6 +141,7 @@ func (e *testEnv) createCredential(t *testing.T, req client.CreateRegistryCreden
 
 func TestAccRegistryCredentialResource_lifecycle(t *testing.T) {
 	env := newTestEnv(t)
+	hub2, hub := accName("acc-hub-2"), accName("acc-hub") // unique per run: runs may share an account
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	replaced := []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionReplace)}
@@ -151,17 +152,17 @@ func TestAccRegistryCredentialResource_lifecycle(t *testing.T) {
 		CheckDestroy:             checkCredentialsDestroyed(env),
 		Steps: []resource.TestStep{
 			{
-				Config:           credentialConfig(env, "acc-hub", "robot", `password = "s3cret-1"`),
+				Config:           credentialConfig(env, hub, "robot", `password = "s3cret-1"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: empty},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(credAddr, tfjsonpath.New("id")),
 					newID.AddStateValue(credAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("name"), knownvalue.StringExact("acc-hub")),
+					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("name"), knownvalue.StringExact(hub)),
 					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("username"), knownvalue.StringExact("robot")),
 					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("password"), knownvalue.StringExact("s3cret-1")),
 					statecheck.ExpectSensitiveValue(credAddr, tfjsonpath.New("password")),
 				},
-				Check: checkAPICredential(env, credAddr, "acc-hub", "robot", "s3cret-1"),
+				Check: checkAPICredential(env, credAddr, hub, "robot", "s3cret-1"),
 			},
 			{
 				// The password is not imported: see the resource description.
@@ -172,26 +173,26 @@ func TestAccRegistryCredentialResource_lifecycle(t *testing.T) {
 			},
 			{
 				// Only Terraform-side settings change in place.
-				Config:            credentialConfig(env, "acc-hub", "robot", `password = "s3cret-1"`+"\n  timeouts = { delete = \"2m\" }"),
+				Config:            credentialConfig(env, hub, "robot", `password = "s3cret-1"`+"\n  timeouts = { delete = \"2m\" }"),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionUpdate)}, PostApplyPostRefresh: empty},
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credAddr, tfjsonpath.New("id"))},
 			},
 			{
-				Config:            credentialConfig(env, "acc-hub", "robot-2", `password = "s3cret-1"`),
+				Config:            credentialConfig(env, hub, "robot-2", `password = "s3cret-1"`),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: replaced, PostApplyPostRefresh: empty},
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(credAddr, tfjsonpath.New("id"))},
-				Check:             checkAPICredential(env, credAddr, "acc-hub", "robot-2", "s3cret-1"),
+				Check:             checkAPICredential(env, credAddr, hub, "robot-2", "s3cret-1"),
 			},
 			{
-				Config:            credentialConfig(env, "acc-hub-2", "robot-2", `password = "s3cret-1"`),
+				Config:            credentialConfig(env, hub2, "robot-2", `password = "s3cret-1"`),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: replaced, PostApplyPostRefresh: empty},
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(credAddr, tfjsonpath.New("id"))},
 			},
 			{
-				Config:            credentialConfig(env, "acc-hub-2", "robot-2", `password = "s3cret-2"`),
+				Config:            credentialConfig(env, hub2, "robot-2", `password = "s3cret-2"`),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: replaced, PostApplyPostRefresh: empty},
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(credAddr, tfjsonpath.New("id"))},
-				Check:             checkAPICredential(env, credAddr, "acc-hub-2", "robot-2", "s3cret-2"),
+				Check:             checkAPICredential(env, credAddr, hub2, "robot-2", "s3cret-2"),
 			},
 		},
 	})
@@ -213,6 +214,7 @@ func checkNoSecretInState(secret string) resource.TestCheckFunc {
 
 func TestAccRegistryCredentialResource_passwordWriteOnly(t *testing.T) {
 	env := newTestEnv(t)
+	name := accName("acc-wo") // unique per run: runs may share an account
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	wo := func(pw string, version int) string {
 		return fmt.Sprintf("password_wo = %q\n  password_wo_version = %d", pw, version)
@@ -223,7 +225,7 @@ func TestAccRegistryCredentialResource_passwordWriteOnly(t *testing.T) {
 		CheckDestroy:             checkCredentialsDestroyed(env),
 		Steps: []resource.TestStep{
 			{
-				Config:           credentialConfig(env, "acc-wo", "robot", wo("wo-secret-1", 1)),
+				Config:           credentialConfig(env, name, "robot", wo("wo-secret-1", 1)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					newID.AddStateValue(credAddr, tfjsonpath.New("id")),
@@ -232,25 +234,25 @@ func TestAccRegistryCredentialResource_passwordWriteOnly(t *testing.T) {
 					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("password_wo_version"), knownvalue.Int64Exact(1)),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkAPICredential(env, credAddr, "acc-wo", "robot", "wo-secret-1"),
+					checkAPICredential(env, credAddr, name, "robot", "wo-secret-1"),
 					checkNoSecretInState("wo-secret-1"),
 				),
 			},
 			{
 				// A new write-only value alone is invisible to Terraform: nothing to do.
-				Config:   credentialConfig(env, "acc-wo", "robot", wo("wo-secret-ignored", 1)),
+				Config:   credentialConfig(env, name, "robot", wo("wo-secret-ignored", 1)),
 				PlanOnly: true,
 			},
 			{
 				// A new version sends the new value: the credential is replaced.
-				Config: credentialConfig(env, "acc-wo", "robot", wo("wo-secret-2", 2)),
+				Config: credentialConfig(env, name, "robot", wo("wo-secret-2", 2)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionReplace)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(credAddr, tfjsonpath.New("id"))},
 				Check: resource.ComposeTestCheckFunc(
-					checkAPICredential(env, credAddr, "acc-wo", "robot", "wo-secret-2"),
+					checkAPICredential(env, credAddr, name, "robot", "wo-secret-2"),
 					checkNoSecretInState("wo-secret-2"),
 				),
 			},
@@ -301,8 +303,9 @@ func TestAccRegistryCredentialResource_passwordErrors(t *testing.T) {
 // Terraform's back: the next apply creates it again.
 func TestAccRegistryCredentialResource_drift(t *testing.T) {
 	env := newTestEnv(t)
+	name := accName("acc-drift") // unique per run: runs may share an account
 	var id string
-	cfg := credentialConfig(env, "acc-drift", "robot", `password = "pw"`)
+	cfg := credentialConfig(env, name, "robot", `password = "pw"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkCredentialsDestroyed(env),
@@ -326,7 +329,7 @@ func TestAccRegistryCredentialResource_drift(t *testing.T) {
 						}
 						return nil
 					}),
-					checkAPICredential(env, credAddr, "acc-drift", "robot", "pw"),
+					checkAPICredential(env, credAddr, name, "robot", "pw"),
 				),
 			},
 		},
@@ -376,6 +379,7 @@ resource "novita_registry_credential" "dup" {
 // once the endpoint (which takes a moment to delete) has gone.
 func TestAccRegistryCredentialResource_deleteWaitsWhileInUse(t *testing.T) {
 	env := newTestEnv(t, func(o *emulator.Options) { o.DeleteDelay = 2 * time.Second })
+	name := accName("acc-in-use") // unique per run: runs may share an account
 	c := env.apiClient(t)
 	ctx := t.Context()
 	var credID, endpointID string
@@ -385,7 +389,7 @@ func TestAccRegistryCredentialResource_deleteWaitsWhileInUse(t *testing.T) {
 		CheckDestroy:             checkCredentialsDestroyed(env),
 		Steps: []resource.TestStep{
 			{
-				Config: credentialConfig(env, "acc-in-use", "robot", `password = "pw"`+"\n"+`timeouts = { delete = "1s" }`),
+				Config: credentialConfig(env, name, "robot", `password = "pw"`+"\n"+`timeouts = { delete = "1s" }`),
 				Check: resource.ComposeTestCheckFunc(captureID(credAddr, &credID), func(*terraform.State) error {
 					endpointID = env.createEndpoint(t, env.endpointSpec(t, testEndpoint{maxWorkers: 1, credentialID: credID}))
 					return nil
@@ -397,7 +401,7 @@ func TestAccRegistryCredentialResource_deleteWaitsWhileInUse(t *testing.T) {
 					"(IMAGE_AUTH_IN_USE) after waiting 1s"),
 			},
 			{
-				Config: credentialConfig(env, "acc-in-use", "robot", `password = "pw"`+"\n"+`timeouts = { delete = "1m" }`),
+				Config: credentialConfig(env, name, "robot", `password = "pw"`+"\n"+`timeouts = { delete = "1m" }`),
 			},
 			{
 				PreConfig: func() {
@@ -422,9 +426,10 @@ func TestAccRegistryCredentialResource_deleteWaitsWhileInUse(t *testing.T) {
 // place; a different one replaces the credential.
 func TestAccRegistryCredentialResource_importAdoptsPassword(t *testing.T) {
 	env := newTestEnv(t)
-	matching := env.createCredential(t, client.CreateRegistryCredentialRequest{Name: "acc-import", Username: "robot", Password: "live-pw"})
+	name := accName("acc-import") // unique per run: runs may share an account
+	matching := env.createCredential(t, client.CreateRegistryCredentialRequest{Name: name, Username: "robot", Password: "live-pw"})
 	withImport := func(id, passwordArgs string) string {
-		return credentialConfig(env, "acc-import", "robot", passwordArgs) + fmt.Sprintf(`
+		return credentialConfig(env, name, "robot", passwordArgs) + fmt.Sprintf(`
 import {
   to = novita_registry_credential.test
   id = %q
@@ -449,11 +454,11 @@ import {
 			},
 			{
 				// The adoption happens once: a later password change replaces as usual.
-				Config: credentialConfig(env, "acc-import", "robot", `password = "new-pw"`),
+				Config: credentialConfig(env, name, "robot", `password = "new-pw"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionReplace)},
 				},
-				Check: checkAPICredential(env, credAddr, "acc-import", "robot", "new-pw"),
+				Check: checkAPICredential(env, credAddr, name, "robot", "new-pw"),
 			},
 		},
 	})
@@ -461,12 +466,13 @@ import {
 
 func TestAccRegistryCredentialResource_importWithOtherPasswordReplaces(t *testing.T) {
 	env := newTestEnv(t)
-	id := env.createCredential(t, client.CreateRegistryCredentialRequest{Name: "acc-import", Username: "robot", Password: "live-pw"})
+	name := accName("acc-import") // unique per run: runs may share an account
+	id := env.createCredential(t, client.CreateRegistryCredentialRequest{Name: name, Username: "robot", Password: "live-pw"})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkCredentialsDestroyed(env),
 		Steps: []resource.TestStep{{
-			Config: credentialConfig(env, "acc-import", "robot", "password_wo = \"other-pw\"\n  password_wo_version = 1") + fmt.Sprintf(`
+			Config: credentialConfig(env, name, "robot", "password_wo = \"other-pw\"\n  password_wo_version = 1") + fmt.Sprintf(`
 import {
   to = novita_registry_credential.test
   id = %q
@@ -475,7 +481,7 @@ import {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionReplace)},
 			},
-			Check: checkAPICredential(env, credAddr, "acc-import", "robot", "other-pw"),
+			Check: checkAPICredential(env, credAddr, name, "robot", "other-pw"),
 		}},
 	})
 }
