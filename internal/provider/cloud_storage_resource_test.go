@@ -378,7 +378,7 @@ func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
 	name := accName("acc-in-use") // unique per run: runs may share an account
 	product := env.product(t, testGPU)
 	clusterA := env.storageClustersOffering(t, product, 1)[0]
-	c := env.apiClient(t)
+	c := env.api
 	ctx := t.Context()
 	var storageID, endpointID string
 
@@ -425,7 +425,7 @@ func TestCloudStorageResource_readNotFound(t *testing.T) {
 	env := newTestEnv(t)
 	name := accName("unit-read") // unique per run: runs may share an account
 	clusterA, _, _ := env.storageClusters(t)
-	c := env.apiClient(t)
+	c := env.api
 	ctx := t.Context()
 	r := &cloudStorageResource{data: &providerData{client: c}}
 	var schemaResp fwresource.SchemaResponse

@@ -58,7 +58,7 @@ func TestFilterClusters(t *testing.T) {
 
 func TestAccClustersDataSource_filters(t *testing.T) {
 	env := newTestEnv(t)
-	clusters, err := env.apiClient(t).ListClusters(context.Background())
+	clusters, err := env.api.ListClusters(context.Background())
 	if err != nil || len(clusters) == 0 {
 		t.Fatalf("ListClusters: %d clusters, %v", len(clusters), err)
 	}

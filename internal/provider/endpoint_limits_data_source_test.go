@@ -44,7 +44,7 @@ func snakeCase(s string) string {
 // Every limit of /endpoint/limit appears under its snake_case name with the API's value.
 func TestAccEndpointLimitsDataSource_basic(t *testing.T) {
 	env := newTestEnv(t)
-	limits, err := env.apiClient(t).GetEndpointLimits(context.Background())
+	limits, err := env.api.GetEndpointLimits(context.Background())
 	if err != nil {
 		t.Fatalf("GetEndpointLimits: %v", err)
 	}

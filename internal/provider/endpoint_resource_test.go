@@ -576,7 +576,7 @@ func TestAccEndpointResource_failedDeploymentIsTainted(t *testing.T) {
 // emuEndpointStates lists the account's endpoints with their states, through the API.
 func emuEndpointStates(t *testing.T, env *testEnv) map[string]string {
 	t.Helper()
-	list, err := env.apiClient(t).ListEndpoints(context.Background())
+	list, err := env.api.ListEndpoints(context.Background())
 	if err != nil {
 		t.Fatalf("listing endpoints: %v", err)
 	}
@@ -737,7 +737,7 @@ func TestAccEndpointResource_clusterWithoutNetworkStorage(t *testing.T) {
 func TestEndpointResourceRead_notFoundRemovesFromState(t *testing.T) {
 	ctx := context.Background()
 	env := newTestEnv(t)
-	r := &endpointResource{data: &providerData{client: env.apiClient(t)}}
+	r := &endpointResource{data: &providerData{client: env.api}}
 
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)

@@ -115,7 +115,7 @@ func TestRegexValidator(t *testing.T) {
 func TestAccGPUProductsDataSource_filters(t *testing.T) {
 	env := newTestEnv(t)
 	// Expectations come from the catalogue as the API reports it, so they hold on the live API too.
-	catalogue, err := env.apiClient(t).ListServerlessProducts(context.Background())
+	catalogue, err := env.api.ListServerlessProducts(context.Background())
 	if err != nil || len(catalogue) == 0 {
 		t.Fatalf("ListServerlessProducts: %d products, %v", len(catalogue), err)
 	}

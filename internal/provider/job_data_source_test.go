@@ -17,7 +17,7 @@ import (
 func TestAccJobDataSource_basic(t *testing.T) {
 	env := newTestEnv(t)
 	endpoint := env.createTestEndpoint(t, testEndpoint{image: echoWorkerImage, maxWorkers: 1})
-	c := env.apiClient(t)
+	c := env.api
 	ctx := context.Background()
 	submit := func(input string) string {
 		job, err := c.SubmitJob(ctx, endpoint, json.RawMessage(input))

@@ -302,7 +302,7 @@ output "image_urls" {
 func TestAccJobResource_importAdoptsWithoutResubmitting(t *testing.T) {
 	env := newTestEnv(t)
 	endpoint := env.createTestEndpoint(t, testEndpoint{image: echoWorkerImage, maxWorkers: 1})
-	job, err := env.apiClient(t).SubmitJob(context.Background(), endpoint, json.RawMessage(`{"hello":"world"}`))
+	job, err := env.api.SubmitJob(context.Background(), endpoint, json.RawMessage(`{"hello":"world"}`))
 	if err != nil {
 		t.Fatalf("SubmitJob: %v", err)
 	}

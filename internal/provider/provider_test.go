@@ -28,9 +28,17 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 }
 
 // accLive reports whether acceptance tests target the live Novita API instead of the emulator
-// (`make testacc-live`: NOVITA_ACC_LIVE=1 and NOVITA_API_KEY set). Live runs cost money.
-func accLive() bool {
-	return os.Getenv("NOVITA_ACC_LIVE") == "1" && os.Getenv(envAPIKey) != ""
+// (`make testacc-live`: NOVITA_ACC_LIVE=1 and NOVITA_API_KEY set). Live runs cost money. A live
+// run without a key fails rather than quietly testing the emulator instead.
+func accLive(t *testing.T) bool {
+	t.Helper()
+	if os.Getenv("NOVITA_ACC_LIVE") != "1" {
+		return false
+	}
+	if os.Getenv(envAPIKey) == "" {
+		t.Fatalf("NOVITA_ACC_LIVE=1 needs %s (and optionally %s, %s)", envAPIKey, envBaseURL, envAsyncBaseURL)
+	}
+	return true
 }
 
 // testEnv is one acceptance test's target: a fresh in-process emulator, or the live API (which
@@ -39,7 +47,9 @@ func accLive() bool {
 type testEnv struct {
 	// Emu is the emulator behind the test, for fault injection, clock control and out-of-band
 	// changes. It is nil in live runs; tests that need it call requireEmulator.
-	Emu            *emulator.Emulator
+	Emu *emulator.Emulator
+	// api is a client for the same target, to arrange objects that the test does not manage
+	// through Terraform (endpoints, jobs submitted from outside) and to check results.
 	api            *client.Client
 	providerConfig string
 	cat            *testCatalogue // read once per test by catalogue
@@ -50,7 +60,7 @@ type testEnv struct {
 // the API named by NOVITA_API_KEY, NOVITA_BASE_URL and NOVITA_ASYNC_BASE_URL, as the provider does.
 func newTestEnv(t *testing.T, tune ...func(*emulator.Options)) *testEnv {
 	t.Helper()
-	if accLive() {
+	if accLive(t) {
 		// The provider reads the same variables itself. The block is never empty, so that a step
 		// with no resources (env.config("")) destroys everything, as it does against the emulator.
 		return &testEnv{
@@ -123,10 +133,6 @@ func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 func withClock(clock *testClock) func(*emulator.Options) {
 	return func(o *emulator.Options) { o.Now = clock.Now }
 }
-
-// apiClient is a client for the test's target, to arrange objects that the test does not manage
-// through Terraform (endpoints, jobs submitted from outside) and to check results through the API.
-func (e *testEnv) apiClient(*testing.T) *client.Client { return e.api }
 
 // testCatalogue is what the account offers, as the API reports it.
 type testCatalogue struct {

@@ -380,7 +380,7 @@ resource "novita_registry_credential" "dup" {
 func TestAccRegistryCredentialResource_deleteWaitsWhileInUse(t *testing.T) {
 	env := newTestEnv(t, func(o *emulator.Options) { o.DeleteDelay = 2 * time.Second })
 	name := accName("acc-in-use") // unique per run: runs may share an account
-	c := env.apiClient(t)
+	c := env.api
 	ctx := t.Context()
 	var credID, endpointID string
 
