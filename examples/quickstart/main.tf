@@ -30,6 +30,12 @@ resource "novita_registry_credential" "this" {
   username            = var.registry_username
   password_wo         = var.registry_password
   password_wo_version = 1
+
+  # Rotating the password replaces the credential, and Novita refuses to delete
+  # one the endpoint still uses: create the new one first, then delete the old.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # --- Cloud storage, mounted on every worker -----------------------------------
@@ -40,6 +46,10 @@ resource "novita_cloud_storage" "this" {
   cluster_id = local.cluster_id
 
   lifecycle {
+    # A new cluster replaces the storage while the endpoint mounts it, and
+    # Novita refuses to delete mounted storage: create the new one first.
+    create_before_destroy = true
+
     precondition {
       condition     = local.cluster_id != ""
       error_message = "No cluster offers both ${try(local.product.name, var.gpu)} and network storage: set var.cluster_id."

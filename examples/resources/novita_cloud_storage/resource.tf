@@ -11,4 +11,11 @@ resource "novita_cloud_storage" "models" {
 
   # Refuse `terraform destroy` while this is true.
   deletion_protection = true
+
+  # A new cluster_id replaces the storage, and Novita refuses to delete storage
+  # that an endpoint still mounts: create the new one first (names need not be
+  # unique), move the mount, then delete the old.
+  lifecycle {
+    create_before_destroy = true
+  }
 }

@@ -12,6 +12,12 @@ resource "novita_registry_credential" "dockerhub" {
   username            = "my-dockerhub-user"
   password_wo         = var.registry_password
   password_wo_version = 1
+
+  # Rotation replaces the credential, and Novita refuses to delete one that an
+  # endpoint still uses: create the new one first, repoint, then delete the old.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # Endpoints reference it by id:
