@@ -168,3 +168,5 @@ step "terraform destroy: removing everything" \
 echo
 echo "${green}${bold}Demo finished in $((SECONDS - START)) s.${reset} To run the same configuration against Novita:"
 echo "    cd examples/quickstart && export NOVITA_API_KEY=sk_... && terraform init && terraform apply"
+echo "    (before the provider is on the Terraform Registry: run make dev-config and the export line it"
+echo "    prints, then skip terraform init; see README.md, Use it with Novita)"
