@@ -305,19 +305,24 @@ func volumeMountsFromAPI(in []client.VolumeMount, prior types.List) (types.List,
 // from secret_env_wo (woKeys) are dropped, keys the prior secret_env held stay secret, and
 // every other key is a plain variable. Empty maps stay null when the prior map was null.
 //
-// woKeys is nil only when the provider never recorded them: after an import. Then nothing tells
-// secrets apart, so every variable goes to the sensitive secret_env rather than showing its
-// value in plans; the first apply of the configuration sorts them out.
+// woKeys is nil only for an imported endpoint whose configuration has not been adopted yet (see
+// adoptImportedEnv). Nothing then tells plain, secret and write-only variables apart, and a
+// write-only value must never reach state, so env and secret_env stay null until the first plan
+// compares the configuration with the live variables.
 func (m *endpointResourceModel) envFromAPI(ctx context.Context, envs []client.Env, woKeys map[string]bool) diag.Diagnostics {
+	m.SecretEnvWO = types.MapNull(types.StringType)
+	if woKeys == nil {
+		m.Env, m.SecretEnv = types.MapNull(types.StringType), types.MapNull(types.StringType)
+		return nil
+	}
 	var diags diag.Diagnostics
 	priorSecret, d := stringMap(ctx, m.SecretEnv)
 	diags.Append(d...)
-	imported := woKeys == nil
 	plain, secret := map[string]string{}, map[string]string{}
 	for _, e := range envs {
 		switch {
 		case woKeys[e.Key]:
-		case imported || hasKey(priorSecret, e.Key):
+		case hasKey(priorSecret, e.Key):
 			secret[e.Key] = e.Value
 		default:
 			plain[e.Key] = e.Value
@@ -328,7 +333,6 @@ func (m *endpointResourceModel) envFromAPI(ctx context.Context, envs []client.En
 	diags.Append(dd...)
 	m.SecretEnv, dd = optionalMap(secret, m.SecretEnv)
 	diags.Append(dd...)
-	m.SecretEnvWO = types.MapNull(types.StringType)
 	return diags
 }
 
@@ -339,7 +343,7 @@ func hasKey(m map[string]string, k string) bool {
 
 // fromAPI overwrites the resource model with the endpoint, keeping the provider-side settings
 // and filling their defaults when they are null (after import). woKeys are the names recorded
-// from secret_env_wo, nil after an import (see envFromAPI).
+// from secret_env_wo, nil for an imported endpoint not adopted yet (see envFromAPI).
 func (m *endpointResourceModel) fromAPI(ctx context.Context, e *client.Endpoint, woKeys map[string]bool) diag.Diagnostics {
 	diags := m.endpointAttrs.fromAPI(e)
 	diags.Append(m.envFromAPI(ctx, e.Envs, woKeys)...)

@@ -218,18 +218,16 @@ func TestEndpointFromAPI_ImportDefaultsAndNulls(t *testing.T) {
 	e := apiEndpoint(t, testEndpointJSON)
 	e.VolumeMounts = nil
 	e.Name = ""
-	// After import only the id is known: every variable is read as secret (nothing tells them
-	// apart), provider-side settings get their defaults, and absent optional values stay null.
+	// After import only the id is known: no variable is read (nothing tells plain, secret and
+	// write-only ones apart, and a write-only value must not reach state), provider-side
+	// settings get their defaults, and absent optional values stay null.
 	m := endpointResourceModel{}
 	m.ID = types.StringValue(e.ID)
 	if d := m.fromAPI(ctx, e, nil); d.HasError() {
 		t.Fatal(d)
 	}
-	if got := len(m.SecretEnv.Elements()); got != 4 {
-		t.Errorf("secret_env has %d keys, want all 4 after import", got)
-	}
-	if !m.Env.IsNull() {
-		t.Errorf("env = %s, want null after import", m.Env)
+	if !m.Env.IsNull() || !m.SecretEnv.IsNull() {
+		t.Errorf("env = %s, secret_env = %s; want both null after import", m.Env, m.SecretEnv)
 	}
 	if !m.WaitForReady.Equal(types.BoolValue(true)) || !m.DeletionProtection.Equal(types.BoolValue(false)) {
 		t.Errorf("wait_for_ready = %s, deletion_protection = %s; want defaults true, false", m.WaitForReady, m.DeletionProtection)
@@ -247,7 +245,7 @@ func TestEndpointFromAPI_KeepsExplicitEmptyValues(t *testing.T) {
 	m.Name = types.StringValue("")
 	m.VolumeMounts = mountsValue(t, []volumeMountModel{}...)
 	m.Env = mapValue(t, map[string]string{})
-	if d := m.fromAPI(ctx, e, nil); d.HasError() {
+	if d := m.fromAPI(ctx, e, map[string]bool{}); d.HasError() {
 		t.Fatal(d)
 	}
 	if m.Name.IsNull() || m.VolumeMounts.IsNull() || m.Env.IsNull() {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"sort"
@@ -51,6 +52,9 @@ const (
 	// privateKeyWOEnvKeys names the private-state entry holding the KEYS (never the values) that
 	// came from secret_env_wo, so that Read can leave them out of state.
 	privateKeyWOEnvKeys = "secret_env_wo_keys"
+	// privateAdoptedEnv marks, in the planned private state, an imported endpoint whose live
+	// variables equal the configured ones: Update then only records env and secret_env.
+	privateAdoptedEnv = "imported_env_adopted"
 )
 
 // The API's reserved ports and the shapes it accepts.
@@ -83,7 +87,11 @@ func (r *endpointResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"scaled between `min_workers` and `max_workers` by its `scaling_policy`. Async endpoints take jobs through " +
 			"the job gateway under `endpoint_name` (see `novita_job`).\n\n" +
 			"When the provider is configured, plans are checked against the account's live limits (`/endpoint/limit`), " +
-			"the GPU product catalogue and the clusters, so an out-of-range value fails the plan rather than the apply.",
+			"the GPU product catalogue and the clusters, so an out-of-range value fails the plan rather than the apply.\n\n" +
+			"Import by id. The API does not tell plain, secret and write-only variables apart, so an import reads none of them: " +
+			"`env` and `secret_env` stay null and no value reaches state. On the first plan the configured `env`, `secret_env` and " +
+			"`secret_env_wo` are compared with the endpoint's live variables: when they match, the apply only records `env` and " +
+			"`secret_env` in state (no change is sent to Novita); when they differ, the apply updates the endpoint in place with the configured variables.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Endpoint id assigned by Novita.",
@@ -225,14 +233,15 @@ func (r *endpointResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 			"env": schema.MapAttribute{
 				MarkdownDescription: "Plain environment variables of the workers. A key may not also appear in `secret_env` or `secret_env_wo`. " +
-					"Updated in place.",
+					"Updated in place. Null after `terraform import` until the first apply of your configuration (see the import note above).",
 				ElementType: types.StringType,
 				Optional:    true,
 				Validators:  []validator.Map{envKeys},
 			},
 			"secret_env": schema.MapAttribute{
 				MarkdownDescription: "Secret environment variables. Kept in state (marked sensitive) so that drift is detected; use `secret_env_wo` to keep a value out of state. Updated in place. " +
-					"After `terraform import` every variable of the endpoint is read into `secret_env`, because the API does not tell secrets apart and a value must not show in plans; the first apply of your configuration moves each variable to the map it is configured in, in place.",
+					"Null after `terraform import`: the API does not tell secrets apart, so no variable is imported; the first apply of your configuration records it, " +
+					"without an API call when the configured variables equal the live ones (see the import note above).",
 				ElementType: types.StringType,
 				Optional:    true,
 				Sensitive:   true,
@@ -429,8 +438,17 @@ func (r *endpointResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		}
 	}
 	resp.Diagnostics.Append(idleWorkersWarning(plan)...)
+	if prior != nil {
+		resp.Diagnostics.Append(failedStateWarning(*prior)...)
+	}
 	if r.data == nil {
 		return // the provider is not configured (validation only)
+	}
+	if prior != nil {
+		r.adoptImportedEnv(ctx, req, resp, plan)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	cat, err := r.data.catalog(ctx)
 	if err != nil {
@@ -444,6 +462,71 @@ func (r *endpointResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			return r.data.client.GetCloudStorage(ctx, id)
 		})...)
 	}
+}
+
+// adoptImportedEnv settles the variables of an imported endpoint on its first plan. The import
+// left env and secret_env null, because only the configuration says which map each variable
+// belongs to (and a secret_env_wo value must never reach state). When the configured env,
+// secret_env and secret_env_wo (readable here from the configuration) equal the live variables,
+// the plan adopts them: Update records env and secret_env without calling the API. Otherwise
+// the plan is a normal update that sends the configured variables.
+func (r *endpointResource) adoptImportedEnv(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, plan endpointResourceModel) {
+	imported, d := req.Private.GetKey(ctx, privateImported)
+	resp.Diagnostics.Append(d...)
+	if imported == nil || d.HasError() {
+		return
+	}
+	var wo types.Map
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secret_env_wo"), &wo)...)
+	if resp.Diagnostics.HasError() || plan.Env.IsUnknown() || plan.SecretEnv.IsUnknown() || wo.IsUnknown() || !known(plan.ID) {
+		return // not known yet: the update sends whatever the configuration turns out to be
+	}
+	configured := map[string]string{}
+	for _, m := range []types.Map{plan.Env, plan.SecretEnv, wo} {
+		values, d := stringMap(ctx, m)
+		resp.Diagnostics.Append(d...)
+		maps.Copy(configured, values)
+	}
+	live, err := r.data.client.GetEndpoint(ctx, plan.ID.ValueString())
+	if err != nil {
+		return // Read has dealt with a missing endpoint; a normal update is the safe answer
+	}
+	if maps.Equal(configured, envMapOf(live.Envs)) {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdoptedEnv, []byte("true"))...)
+		return
+	}
+	// Make sure an update is planned even when env and secret_env are not configured (null, as
+	// in state), so that the live variables are replaced by the configured ones.
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("state"), types.StringUnknown())...)
+}
+
+// envMapOf turns the API's list of variables into a map.
+func envMapOf(envs []client.Env) map[string]string {
+	m := make(map[string]string, len(envs))
+	for _, e := range envs {
+		m[e.Key] = e.Value
+	}
+	return m
+}
+
+// failedStateWarning warns when the endpoint was failed at the last refresh: a failed in-place
+// update leaves it failed with the configuration already in state, so the plan may show no
+// changes although the endpoint does not serve.
+func failedStateWarning(prior endpointResourceModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if prior.State.ValueString() != "failed" {
+		return diags
+	}
+	msg := prior.StateMessage.ValueString()
+	if msg == "" {
+		msg = "(Novita gave no message)"
+	}
+	diags.AddAttributeWarning(path.Root("state"), "Endpoint Is Failed",
+		fmt.Sprintf("Endpoint %s is failed: %s\n\nIt does not serve requests, even if this plan shows no changes to it. "+
+			"Fix the cause (for example the image, the registry credential or the command) and apply again, "+
+			"or replace the endpoint with terraform apply -replace=<address> (or terraform taint <address>).",
+			prior.ID.ValueString(), msg))
+	return diags
 }
 
 // checkMountedStorage checks that every network volume's cloud storage exists and lives in the
@@ -688,6 +771,14 @@ func (r *endpointResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	woKeys, d := getWOKeys(ctx, req.Private)
 	resp.Diagnostics.Append(d...)
+	imported, d := req.Private.GetKey(ctx, privateImported)
+	resp.Diagnostics.Append(d...)
+	if woKeys == nil && imported == nil {
+		woKeys = map[string]bool{} // never imported: no key was recorded
+	}
+	if imported != nil {
+		woKeys = nil // env and secret_env stay null until the configuration is adopted
+	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, e, woKeys)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -714,12 +805,31 @@ func (r *endpointResource) Update(ctx context.Context, req resource.UpdateReques
 	waitCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	// Only provider-side settings (wait_for_ready, deletion_protection, timeouts) changed: no
-	// API call. The write-only values are unchanged unless their version changed.
+	// An imported endpoint: adopted when ModifyPlan found the live variables equal to the
+	// configured ones (then the configured env and secret_env are recorded as they are), or
+	// updated with the configured variables when they differ.
+	imported, d := req.Private.GetKey(ctx, privateImported)
+	resp.Diagnostics.Append(d...)
+	adopted, d := req.Private.GetKey(ctx, privateAdoptedEnv)
+	resp.Diagnostics.Append(d...)
+
+	// Only provider-side settings (wait_for_ready, deletion_protection, timeouts) changed, or
+	// the variables of an imported endpoint were adopted: no API call. The write-only values
+	// are unchanged unless their version changed.
 	current, d := state.toSpec(ctx, wo)
 	resp.Diagnostics.Append(d...)
-	if reflect.DeepEqual(spec, current) && plan.SecretEnvWOVersion.Equal(state.SecretEnvWOVersion) {
-		plan.endpointAttrs, plan.Env, plan.SecretEnv = state.endpointAttrs, state.Env, state.SecretEnv
+	if adopted != nil {
+		current.Envs = spec.Envs
+	}
+	sameWO := plan.SecretEnvWOVersion.Equal(state.SecretEnvWOVersion) || adopted != nil
+	if reflect.DeepEqual(spec, current) && sameWO && (imported == nil || adopted != nil) {
+		plan.endpointAttrs = state.endpointAttrs
+		if adopted == nil {
+			plan.Env, plan.SecretEnv = state.Env, state.SecretEnv
+		} else {
+			resp.Diagnostics.Append(setWOKeys(ctx, resp.Private, wo)...)
+			resp.Diagnostics.Append(clearImported(ctx, resp.Private)...)
+		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
@@ -730,6 +840,7 @@ func (r *endpointResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	resp.Diagnostics.Append(setWOKeys(ctx, resp.Private, wo)...)
+	resp.Diagnostics.Append(clearImported(ctx, resp.Private)...)
 
 	e, err := r.waitOrGet(waitCtx, id, plan.WaitForReady.ValueBool())
 	if err != nil {
@@ -783,6 +894,7 @@ func (r *endpointResource) Delete(ctx context.Context, req resource.DeleteReques
 
 func (r *endpointResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 }
 
 // ---- helpers ----
@@ -885,6 +997,14 @@ func setWOKeys(ctx context.Context, p privateState, wo map[string]string) diag.D
 		return diags
 	}
 	return p.SetKey(ctx, privateKeyWOEnvKeys, b)
+}
+
+// clearImported forgets that the endpoint was imported, once its variables are settled (and
+// the names of its write-only ones recorded).
+func clearImported(ctx context.Context, p privateState) diag.Diagnostics {
+	diags := p.SetKey(ctx, privateImported, nil)
+	diags.Append(p.SetKey(ctx, privateAdoptedEnv, nil)...)
+	return diags
 }
 
 // getWOKeys reads the names recorded by setWOKeys (every create and update records them, even

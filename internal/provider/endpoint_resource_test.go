@@ -295,7 +295,8 @@ func TestAccEndpointResource_lifecycle(t *testing.T) {
 				},
 			},
 			{
-				// An import reads every variable into the sensitive secret_env (see envFromAPI).
+				// After import env and secret_env are unknown to the provider (null) until the
+				// configuration says which map each key belongs to (see adoptImportedEnv).
 				ResourceName:            addr,
 				ImportState:             true,
 				ImportStateVerify:       true,
@@ -502,7 +503,8 @@ resource "novita_endpoint" "comfy" {
 				},
 			},
 			{
-				// An import cannot tell secrets apart: every variable lands in secret_env.
+				// After import env and secret_env are unknown to the provider (null) until the
+				// configuration says which map each key belongs to (see adoptImportedEnv).
 				ResourceName:            addr,
 				ImportState:             true,
 				ImportStateVerify:       true,
@@ -757,71 +759,115 @@ func TestEndpointResourceRead_notFoundRemovesFromState(t *testing.T) {
 }
 
 // TestAccEndpointResource_importThenAdopt imports an endpoint made outside Terraform that has
-// secrets: its variables are read as sensitive, and the first apply sorts them into env,
-// secret_env and secret_env_wo in place, with the write-only value never stored.
+// plain, secret and write-only variables. Import reads none of them (a write-only value must never
+// reach state); the first plan compares the configuration with the live variables. When they
+// match, the apply only records env and secret_env, without an update call; when they differ, it
+// updates the endpoint with the configured values. The write-only value is never in state.
 func TestAccEndpointResource_importThenAdopt(t *testing.T) {
-	env := newTestEnv(t)
-	const addr = "novita_endpoint.adopted"
-	id := env.createEndpoint(t, client.EndpointSpec{
-		Name: "made-by-hand",
-		WorkerConfig: client.WorkerConfig{
-			MinNum: 0, MaxNum: 2, FreeTimeout: 60, MaxConcurrent: 1, GPUNum: 1,
-		},
-		Ports:    []client.Port{{Port: 8080}},
-		Policy:   client.Policy{Type: "queue", Value: 30},
-		Image:    client.Image{Image: "novitalabs/sleep-worker:latest"},
-		Products: []client.ProductRef{{ID: env.productID(t, testGPU)}},
-		Envs: []client.Env{
-			{Key: "PLAIN", Value: "plain-value"}, {Key: "SECRET", Value: "secret-value"}, {Key: "WO", Value: "old-wo-value"},
-		},
-	})
-	cfg := env.config(fmt.Sprintf(`
+	for _, tc := range []struct {
+		name       string
+		configWO   string // the configured secret_env_wo value; the live one is "live-wo-value"
+		wantUpdate bool   // whether the apply calls the API's update
+	}{
+		{name: "matching", configWO: "live-wo-value", wantUpdate: false},
+		{name: "differing", configWO: "new-wo-value", wantUpdate: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newTestEnv(t)
+			const addr = "novita_endpoint.adopted"
+			id := env.createEndpoint(t, client.EndpointSpec{
+				Name: "made-by-hand",
+				WorkerConfig: client.WorkerConfig{
+					MinNum: 0, MaxNum: 2, FreeTimeout: 60, MaxConcurrent: 1, GPUNum: 1,
+				},
+				Ports:    []client.Port{{Port: 8080}},
+				Policy:   client.Policy{Type: "queue", Value: 30},
+				Image:    client.Image{Image: "novitalabs/sleep-worker:latest"},
+				Products: []client.ProductRef{{ID: env.productID(t, testGPU)}},
+				Envs: []client.Env{
+					{Key: "PLAIN", Value: "plain-value"}, {Key: "SECRET", Value: "secret-value"}, {Key: "WO", Value: "live-wo-value"},
+				},
+			})
+			if _, err := env.api.WaitForEndpointServing(t.Context(), id); err != nil {
+				t.Fatalf("waiting for endpoint %s: %v", id, err)
+			}
+			updates := func() int {
+				if env.Emu == nil {
+					return 0
+				}
+				return env.Emu.Requests("/gpu-instance/openapi/v1/endpoint/update")
+			}
+			updatesBefore := updates()
+			cfg := env.config(fmt.Sprintf(`
 import {
   to = novita_endpoint.adopted
   id = %q
 }
 `, id) + env.endpointHCL(t, "adopted", map[string]string{
-		"name":                  `"made-by-hand"`,
-		"env":                   `{ PLAIN = "plain-value" }`,
-		"secret_env":            `{ SECRET = "secret-value" }`,
-		"secret_env_wo":         `{ WO = "new-wo-value" }`,
-		"secret_env_wo_version": "1",
-	}))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkEndpointsDestroyed(env),
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectSensitiveValue(addr, tfjsonpath.New("secret_env")),
-				},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("env"), knownvalue.MapExact(map[string]knownvalue.Check{"PLAIN": knownvalue.StringExact("plain-value")})),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("secret_env"), knownvalue.MapExact(map[string]knownvalue.Check{"SECRET": knownvalue.StringExact("secret-value")})),
-			},
-			Check: resource.ComposeTestCheckFunc(
-				func(s *terraform.State) error {
-					for k, v := range s.RootModule().Resources[addr].Primary.Attributes {
-						if strings.Contains(v, "wo-value") || strings.Contains(k, "WO") {
-							return fmt.Errorf("the write-only variable is in state at %s", k)
-						}
+				"name":                  `"made-by-hand"`,
+				"env":                   `{ PLAIN = "plain-value" }`,
+				"secret_env":            `{ SECRET = "secret-value" }`,
+				"secret_env_wo":         fmt.Sprintf(`{ WO = %q }`, tc.configWO),
+				"secret_env_wo_version": "1",
+			}))
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkEndpointsDestroyed(env),
+				Steps: []resource.TestStep{{
+					Config: cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+							plancheck.ExpectSensitiveValue(addr, tfjsonpath.New("secret_env")),
+						},
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("env"), knownvalue.MapExact(map[string]knownvalue.Check{"PLAIN": knownvalue.StringExact("plain-value")})),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("secret_env"), knownvalue.MapExact(map[string]knownvalue.Check{"SECRET": knownvalue.StringExact("secret-value")})),
+					},
+					Check: resource.ComposeTestCheckFunc(
+						notInStateAnywhere("live-wo-value", "new-wo-value"),
+						resource.TestCheckNoResourceAttr(addr, "env.WO"),
+						resource.TestCheckNoResourceAttr(addr, "secret_env.WO"),
+						checkAPIEndpoint(env, addr, func(ep *client.Endpoint) error {
+							if got := envMap(ep.Envs)["WO"]; got != tc.configWO {
+								return fmt.Errorf("the endpoint's WO = %q, want the configured value", got)
+							}
+							return nil
+						}),
+						func(*terraform.State) error {
+							if env.Emu == nil {
+								return nil // live: only the result is checked
+							}
+							if n := updates() - updatesBefore; (n > 0) != tc.wantUpdate {
+								return fmt.Errorf("the apply made %d update calls; want an update: %v", n, tc.wantUpdate)
+							}
+							return nil
+						},
+					),
+				}},
+			})
+		})
+	}
+}
+
+// notInStateAnywhere fails when any of the values appears anywhere in the state: in any
+// attribute of any resource, or as a key.
+func notInStateAnywhere(values ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			for k, v := range rs.Primary.Attributes {
+				for _, secret := range values {
+					if strings.Contains(v, secret) || strings.Contains(k, secret) {
+						return fmt.Errorf("a write-only value is in state at %s.%s", addr, k)
 					}
-					return nil
-				},
-				checkAPIEndpoint(env, addr, func(ep *client.Endpoint) error {
-					if envMap(ep.Envs)["WO"] != "new-wo-value" {
-						return fmt.Errorf("the new write-only value did not reach the endpoint")
-					}
-					return nil
-				}),
-			),
-		}},
-	})
+				}
+			}
+		}
+		return nil
+	}
 }
 
 func TestCheckMountedStorage(t *testing.T) {
@@ -990,4 +1036,29 @@ resource "novita_registry_credential" "pull" {
 			),
 		}},
 	})
+}
+
+// TestFailedStateWarning: a plan over an endpoint left failed warns with Novita's message and the
+// ways out, whatever else the plan holds; any other state stays quiet.
+func TestFailedStateWarning(t *testing.T) {
+	prior := testEndpointModel(t)
+	prior.ID = types.StringValue("ep-1")
+	prior.State = types.StringValue("failed")
+	prior.StateMessage = types.StringValue("image pull failed: not found")
+	diags := failedStateWarning(prior)
+	if diags.WarningsCount() != 1 || diags.HasError() {
+		t.Fatalf("diagnostics = %v, want one warning", diags)
+	}
+	detail := diags[0].Detail()
+	for _, want := range []string{"ep-1", "image pull failed: not found", "apply again", "-replace=", "taint"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("warning detail %q does not mention %q", detail, want)
+		}
+	}
+	for _, state := range []string{"serving", "updating", ""} {
+		prior.State = types.StringValue(state)
+		if d := failedStateWarning(prior); len(d) != 0 {
+			t.Errorf("state %q: diagnostics = %v, want none", state, d)
+		}
+	}
 }
