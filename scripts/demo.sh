@@ -92,7 +92,10 @@ done
 NOVITA_BASE_URL=$(sed -n 1p "$WORK/emulator.url")
 export NOVITA_BASE_URL
 export NOVITA_ASYNC_BASE_URL="$NOVITA_BASE_URL/v1"
-export NOVITA_API_KEY=${NOVITA_EMULATOR_API_KEY:-sk_emulator_local_key}
+# The emulator's first key: NOVITA_EMULATOR_API_KEY may be a list "key[=team],...".
+first_key=${NOVITA_EMULATOR_API_KEY:-sk_emulator_local_key}
+first_key=${first_key%%,*}
+export NOVITA_API_KEY=${first_key%%=*}
 echo "    listening on $NOVITA_BASE_URL (process $EMULATOR_PID)"
 echo "    the provider reads these, exactly as it would read your real settings:"
 echo "      NOVITA_BASE_URL=$NOVITA_BASE_URL"

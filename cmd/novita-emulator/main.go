@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -22,7 +23,7 @@ import (
 
 type config struct {
 	addr        string
-	apiKey      string
+	apiKeys     []apiKey // the first is the one printed in the export lines
 	stateFile   string
 	portFile    string
 	speed       float64
@@ -48,18 +49,51 @@ func main() {
 	}
 }
 
-// parseFlags reads the command line; the key defaults to $NOVITA_EMULATOR_API_KEY, then
-// emulator.DefaultAPIKey.
+// apiKey is one key the emulator accepts and the team (account) whose objects it sees.
+type apiKey struct {
+	key  string
+	team string
+}
+
+const defaultTeam = "default"
+
+// parseAPIKey reads "key" or "key=team".
+func parseAPIKey(s string) (apiKey, error) {
+	key, team, hasTeam := strings.Cut(strings.TrimSpace(s), "=")
+	if !hasTeam {
+		team = defaultTeam
+	}
+	if key == "" {
+		return apiKey{}, errors.New("an API key must not be empty")
+	}
+	if team == "" {
+		return apiKey{}, fmt.Errorf("an API key's team after %q must not be empty", "=")
+	}
+	return apiKey{key: key, team: team}, nil
+}
+
+// keysFlag collects repeated -api-key flags.
+type keysFlag struct{ keys *[]apiKey }
+
+func (f keysFlag) String() string { return "" } // no key in the usage text
+
+func (f keysFlag) Set(s string) error {
+	k, err := parseAPIKey(s)
+	if err != nil {
+		return err
+	}
+	*f.keys = append(*f.keys, k)
+	return nil
+}
+
+// parseFlags reads the command line. Keys: every -api-key flag; without any, the comma-separated
+// list in $NOVITA_EMULATOR_API_KEY; without that, emulator.DefaultAPIKey.
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("novita-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	defaultKey := getenv("NOVITA_EMULATOR_API_KEY")
-	if defaultKey == "" {
-		defaultKey = emulator.DefaultAPIKey
-	}
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:0", "loopback `host:port` to listen on (port 0 picks a free port)")
-	fs.StringVar(&cfg.apiKey, "api-key", defaultKey, "API key clients must send (default $NOVITA_EMULATOR_API_KEY, else the built-in key)")
+	fs.Var(keysFlag{&cfg.apiKeys}, "api-key", "`key` or key=team clients may send; repeatable, each team sees only its own objects (default: the comma-separated list in $NOVITA_EMULATOR_API_KEY, else the built-in key, team \"default\")")
 	fs.StringVar(&cfg.stateFile, "state-file", "", "JSON `file` to load state from and save it to after every change")
 	fs.StringVar(&cfg.portFile, "port-file", "", "write the base URL to this `file` once listening")
 	fs.Float64Var(&cfg.speed, "speed", 1, "simulated job timings are divided by this factor")
@@ -73,8 +107,17 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
-	if cfg.apiKey == "" {
-		return cfg, errors.New("-api-key must not be empty")
+	if len(cfg.apiKeys) == 0 {
+		if err := keysFromEnv(&cfg, getenv("NOVITA_EMULATOR_API_KEY")); err != nil {
+			return cfg, err
+		}
+	}
+	seen := map[string]bool{}
+	for _, k := range cfg.apiKeys {
+		if seen[k.key] {
+			return cfg, errors.New("the same API key is given twice")
+		}
+		seen[k.key] = true
 	}
 	if cfg.speed <= 0 {
 		return cfg, fmt.Errorf("-speed must be positive, got %v", cfg.speed)
@@ -85,7 +128,26 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	return cfg, nil
 }
 
-// checkLoopback refuses addresses reachable from other machines: the emulator has one fixed key.
+// keysFromEnv reads NOVITA_EMULATOR_API_KEY's comma-separated list; unset, the built-in key.
+func keysFromEnv(cfg *config, list string) error {
+	if strings.TrimSpace(list) == "" {
+		cfg.apiKeys = []apiKey{{key: emulator.DefaultAPIKey, team: defaultTeam}}
+		return nil
+	}
+	for _, item := range strings.Split(list, ",") {
+		if strings.TrimSpace(item) == "" {
+			continue // tolerate "a,,b" and a trailing comma
+		}
+		k, err := parseAPIKey(item)
+		if err != nil {
+			return fmt.Errorf("NOVITA_EMULATOR_API_KEY: %w", err)
+		}
+		cfg.apiKeys = append(cfg.apiKeys, k)
+	}
+	return nil
+}
+
+// checkLoopback refuses addresses reachable from other machines: the emulator's keys are no secret.
 func checkLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -102,8 +164,12 @@ func checkLoopback(addr string) error {
 
 // serve runs the emulator until ctx ends. ready, if set, receives the base URL once listening.
 func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func(baseURL string)) error {
+	keys := map[string]string{}
+	for _, k := range cfg.apiKeys {
+		keys[k.key] = k.team
+	}
 	emu, err := emulator.New(emulator.Options{
-		Keys:                map[string]string{cfg.apiKey: "default"},
+		Keys:                keys,
 		CreateDelay:         cfg.createDelay,
 		UpdateDelay:         cfg.updateDelay,
 		DeleteDelay:         cfg.deleteDelay,
@@ -122,7 +188,13 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 	}
 	baseURL := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "Novita emulator listening on %s\n\nexport NOVITA_BASE_URL=%s\nexport NOVITA_ASYNC_BASE_URL=%s/v1\nexport NOVITA_API_KEY=%s\n",
-		baseURL, baseURL, baseURL, cfg.apiKey)
+		baseURL, baseURL, baseURL, cfg.apiKeys[0].key)
+	if len(cfg.apiKeys) > 1 {
+		fmt.Fprintf(stdout, "\nAPI keys (each team sees only its own objects):\n")
+		for _, k := range cfg.apiKeys {
+			fmt.Fprintf(stdout, "  %s  team %s\n", k.key, k.team)
+		}
+	}
 	if cfg.portFile != "" {
 		if err := writeFileAtomic(cfg.portFile, baseURL+"\n"); err != nil {
 			ln.Close()

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -24,19 +26,35 @@ func TestParseFlagsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := config{addr: "127.0.0.1:0", apiKey: emulator.DefaultAPIKey, speed: 1,
+	want := config{addr: "127.0.0.1:0", apiKeys: []apiKey{{emulator.DefaultAPIKey, "default"}}, speed: 1,
 		createDelay: 5 * time.Second, updateDelay: 3 * time.Second, deleteDelay: 2 * time.Second}
-	if cfg != want {
+	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("defaults = %+v, want %+v", cfg, want)
 	}
 	cfg, _ = parseFlags(nil, env(map[string]string{"NOVITA_EMULATOR_API_KEY": "sk_from_env"}), io.Discard)
-	if cfg.apiKey != "sk_from_env" {
-		t.Errorf("key from env = %q", cfg.apiKey)
+	if want := []apiKey{{"sk_from_env", "default"}}; !reflect.DeepEqual(cfg.apiKeys, want) {
+		t.Errorf("key from env = %+v, want %+v", cfg.apiKeys, want)
 	}
 	cfg, err = parseFlags([]string{"-api-key", "sk_flag", "-speed", "10", "-create-delay", "0s", "-state-file", "s.json", "-port-file", "p", "-addr", "[::1]:0"},
 		env(map[string]string{"NOVITA_EMULATOR_API_KEY": "sk_from_env"}), io.Discard)
-	if err != nil || cfg.apiKey != "sk_flag" || cfg.speed != 10 || cfg.createDelay != 0 || cfg.stateFile != "s.json" || cfg.portFile != "p" {
+	if err != nil || !reflect.DeepEqual(cfg.apiKeys, []apiKey{{"sk_flag", "default"}}) || cfg.speed != 10 || cfg.createDelay != 0 || cfg.stateFile != "s.json" || cfg.portFile != "p" {
 		t.Errorf("flags = %+v, %v", cfg, err)
+	}
+}
+
+func TestParseFlagsSeveralKeys(t *testing.T) {
+	cfg, err := parseFlags([]string{"-api-key", "sk_a", "-api-key", "sk_b=team-b"}, env(map[string]string{"NOVITA_EMULATOR_API_KEY": "sk_env"}), io.Discard)
+	if want := []apiKey{{"sk_a", "default"}, {"sk_b", "team-b"}}; err != nil || !reflect.DeepEqual(cfg.apiKeys, want) {
+		t.Errorf("flags: %+v, %v; want %+v (flags replace the environment)", cfg.apiKeys, err, want)
+	}
+	cfg, err = parseFlags(nil, env(map[string]string{"NOVITA_EMULATOR_API_KEY": " sk_a=one, sk_b ,,sk_c=two,"}), io.Discard)
+	if want := []apiKey{{"sk_a", "one"}, {"sk_b", "default"}, {"sk_c", "two"}}; err != nil || !reflect.DeepEqual(cfg.apiKeys, want) {
+		t.Errorf("env list: %+v, %v; want %+v", cfg.apiKeys, err, want)
+	}
+	for _, list := range []string{"sk_a,=team", "sk_a=", "sk_a,sk_a=other"} {
+		if _, err := parseFlags(nil, env(map[string]string{"NOVITA_EMULATOR_API_KEY": list}), io.Discard); err == nil {
+			t.Errorf("NOVITA_EMULATOR_API_KEY=%q accepted", list)
+		}
 	}
 }
 
@@ -49,6 +67,9 @@ func TestParseFlagsRefusals(t *testing.T) {
 		{"-addr", "no-port"},
 		{"-speed", "0"},
 		{"-api-key", ""},
+		{"-api-key", "=team"},
+		{"-api-key", "sk_a="},
+		{"-api-key", "sk_a", "-api-key", "sk_a=other"},
 		{"extra"},
 		{"-bogus"},
 	} {
@@ -137,6 +158,94 @@ func TestServeOnPickedPort(t *testing.T) {
 	}
 	if strings.Contains(logs, "sk_test_key") {
 		t.Error("the log contains the API key")
+	}
+}
+
+// startServe runs serve in the background until the test ends and returns the base URL and stdout.
+func startServe(t *testing.T, args ...string) (string, *syncBuffer) {
+	t.Helper()
+	cfg, err := parseFlags(args, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout syncBuffer
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, cfg, &stdout, io.Discard, func(u string) { ready <- u }) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve returned %v after shutdown", err)
+		}
+	})
+	select {
+	case base := <-ready:
+		return base, &stdout
+	case err := <-done:
+		t.Fatalf("serve ended early: %v", err)
+		return "", nil
+	}
+}
+
+// callAPI sends a request with a key and decodes the JSON answer into out (if set).
+func callAPI(t *testing.T, method, url, key, body string, out any) int {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if out != nil && resp.StatusCode == http.StatusOK {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			t.Fatalf("%s %s: %v", method, url, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+func TestServeKeysOfTwoTeamsDoNotSeeEachOther(t *testing.T) {
+	base, stdout := startServe(t, "-api-key", "sk_team_a=a", "-api-key", "sk_team_b=b", "-create-delay", "0s")
+	out := stdout.String()
+	for _, want := range []string{"export NOVITA_API_KEY=sk_team_a\n", "sk_team_a  team a\n", "sk_team_b  team b\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+
+	mgmt := base + "/gpu-instance/openapi/v1"
+	spec := `{"endpoint": {"name": "team-a-only", "appName": "team-a-only",
+		"workerConfig": {"minNum": 0, "maxNum": 1, "freeTimeout": 60, "maxConcurrent": 1, "gpuNum": 1, "requestTimeout": 600, "cudaVersion": "12.4"},
+		"ports": [{"port": "8080"}], "policy": {"type": "queue", "value": 30},
+		"image": {"image": "novitalabs/sleep-worker:latest"}, "products": [{"id": "SL-serverless-1"}],
+		"rootfsSize": 100, "volumeMounts": [], "envs": []}}`
+	var created struct{ ID string }
+	if code := callAPI(t, "POST", mgmt+"/endpoint/create", "sk_team_a", spec, &created); code != http.StatusOK || created.ID == "" {
+		t.Fatalf("create with team a's key: %d, id %q", code, created.ID)
+	}
+
+	type list struct{ Total int }
+	var a, b list
+	if code := callAPI(t, "GET", mgmt+"/endpoints", "sk_team_a", "", &a); code != http.StatusOK || a.Total != 1 {
+		t.Errorf("team a lists %d endpoints (status %d), want its 1", a.Total, code)
+	}
+	if code := callAPI(t, "GET", mgmt+"/endpoints", "sk_team_b", "", &b); code != http.StatusOK || b.Total != 0 {
+		t.Errorf("team b lists %d endpoints (status %d), want 0", b.Total, code)
+	}
+	if code := callAPI(t, "GET", mgmt+"/endpoint?id="+created.ID, "sk_team_b", "", nil); code == http.StatusOK {
+		t.Errorf("team b reads team a's endpoint %s", created.ID)
+	}
+	if code := callAPI(t, "GET", mgmt+"/endpoint?id="+created.ID, "sk_team_a", "", nil); code != http.StatusOK {
+		t.Errorf("team a cannot read its own endpoint: %d", code)
+	}
+	if code := callAPI(t, "GET", mgmt+"/endpoints", "sk_unknown", "", nil); code != http.StatusUnauthorized {
+		t.Errorf("an unknown key got %d, want 401", code)
 	}
 }
 
