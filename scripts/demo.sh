@@ -120,7 +120,8 @@ cp "$ROOT"/examples/quickstart/*.tf "$WORK/quickstart/"
 cd "$WORK/quickstart"
 # The demo fills in the optional settings so that every part of the quickstart is exercised:
 # a bucket for the images (the secret goes through the write-only secret_env_wo) and the
-# registry credential. Against the real Novita you would set these to your own values.
+# registry credential (created only when use_registry_credential is true). Against the real Novita
+# you would set these to your own values.
 export TF_VAR_bucket_name=demo-bucket
 export TF_VAR_bucket_access_key_id=DEMOACCESSKEY
 export TF_VAR_bucket_secret_access_key=demo-secret-never-in-state
@@ -136,6 +137,8 @@ echo
 echo "    ${bold}What was built (the outputs above):${reset}"
 echo "      the endpoint takes jobs at  $NOVITA_ASYNC_BASE_URL/$("$TERRAFORM" output -raw endpoint_name)/run"
 echo "      the smoke-test job ended    $("$TERRAFORM" output -raw job_status)"
+echo "      it ran for                  $("$TERRAFORM" output -raw job_execution_time_ms) ms of simulated time (the emulator's"
+echo "                                  workers run ${SPEED}x faster than real time, so it took less)"
 echo "      its images were uploaded to $("$TERRAFORM" output -json image_urls)"
 if grep -q demo-secret-never-in-state terraform.tfstate; then
   echo "${red}The bucket secret was found in the state file.${reset}" >&2

@@ -25,7 +25,10 @@ locals {
 
 # --- Image registry credential ------------------------------------------------
 
+# Created only when the endpoint uses it (the quickstart image is public).
 resource "novita_registry_credential" "this" {
+  count = var.use_registry_credential ? 1 : 0
+
   name                = "${var.name}-registry"
   username            = var.registry_username
   password_wo         = var.registry_password
@@ -75,7 +78,7 @@ resource "novita_endpoint" "comfyui" {
   }
 
   image                  = "novitalabs/comfyui-worker:v0.0.1"
-  registry_credential_id = var.use_registry_credential ? novita_registry_credential.this.id : null
+  registry_credential_id = var.use_registry_credential ? novita_registry_credential.this[0].id : null
   port                   = 8080
 
   # The storage's cluster: a mounted network volume pins the endpoint to it.

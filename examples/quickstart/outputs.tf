@@ -16,7 +16,8 @@ output "job_status" {
 }
 
 output "job_execution_time_ms" {
-  value = novita_job.smoke.execution_time_ms
+  description = "How long the smoke-test job ran, as Novita reports it."
+  value       = novita_job.smoke.execution_time_ms
 }
 
 output "image_urls" {

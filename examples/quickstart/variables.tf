@@ -48,7 +48,7 @@ variable "registry_password" {
 }
 
 variable "use_registry_credential" {
-  description = "Pull the image with the registry credential. The quickstart image is public, so this is off by default; turn it on for a private image."
+  description = "Create the registry credential and pull the image with it. The quickstart image is public, so this is off by default; turn it on for a private image."
   type        = bool
   default     = false
 }
