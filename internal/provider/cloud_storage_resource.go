@@ -161,11 +161,11 @@ func (r *cloudStorageResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
+			"timeouts": timeoutsAttribute(ctx, timeouts.Opts{
 				Delete: true,
 				DeleteDescription: "How long destroy waits while an endpoint still mounts the storage (`NETWORK_STORAGE_IN_USE`), for example while that endpoint is being deleted in the same apply. Default `" +
-					defaultCloudStorageDeleteTimeout.String() + "`.",
-			}),
+					durationText(defaultCloudStorageDeleteTimeout) + "`.",
+			}, "Provider-side time limit of delete (default `"+durationText(defaultCloudStorageDeleteTimeout)+"`)."),
 		},
 	}
 }

@@ -318,7 +318,13 @@ func (r *endpointResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"timeouts": timeoutsAttribute(ctx, timeouts.Opts{
+				Create: true, Update: true, Delete: true,
+				CreateDescription: "How long create waits for the endpoint to serve (with `wait_for_ready`), as a duration such as `45m`. Default `" + durationText(defaultEndpointCreateTimeout) + "`.",
+				UpdateDescription: "How long an in-place update waits for the endpoint to serve again (with `wait_for_ready`), as a duration such as `45m`. Default `" + durationText(defaultEndpointUpdateTimeout) + "`.",
+				DeleteDescription: "How long destroy waits for the endpoint to be gone, as a duration such as `30m`. Default `" + durationText(defaultEndpointDeleteTimeout) + "`.",
+			}, "Provider-side time limits of create, update and delete (defaults `"+durationText(defaultEndpointCreateTimeout)+"`, `"+
+				durationText(defaultEndpointUpdateTimeout)+"` and `"+durationText(defaultEndpointDeleteTimeout)+"`). A wait that times out leaves the endpoint in state; raise the timeout and apply again."),
 		},
 	}
 }

@@ -265,10 +265,10 @@ func (r *jobResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Computed:            true,
 				Default:             booldefault.StaticBool(true),
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
+			"timeouts": timeoutsAttribute(ctx, timeouts.Opts{
 				Create:            true,
-				CreateDescription: fmt.Sprintf("How long create submits the job and waits for its final status, as a Go duration. Default `%s`.", defaultJobCreateTimeout),
-			}),
+				CreateDescription: "How long create submits the job and waits for its final status, as a duration such as `30m`. Default `" + durationText(defaultJobCreateTimeout) + "`.",
+			}, "Provider-side time limit of create (default `"+durationText(defaultJobCreateTimeout)+"`)."),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Last known status: one of `" + strings.Join(jobStatuses, "`, `") + "`. Refreshed on every plan while the gateway keeps the job (6 hours after it ends).",
 				Computed:            true,

@@ -147,11 +147,11 @@ func (r *registryCredentialResource) Schema(ctx context.Context, _ resource.Sche
 				MarkdownDescription: "Any number; only with `password_wo`. Change it to send a new `password_wo`: the credential is replaced.",
 				Optional:            true,
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
+			"timeouts": timeoutsAttribute(ctx, timeouts.Opts{
 				Delete: true,
 				DeleteDescription: "How long destroy waits while an endpoint still uses the credential (`IMAGE_AUTH_IN_USE`), for example while that endpoint is being deleted or updated in the same apply. Default `" +
-					defaultCredentialDeleteTimeout.String() + "`.",
-			}),
+					durationText(defaultCredentialDeleteTimeout) + "`.",
+			}, "Provider-side time limit of delete (default `"+durationText(defaultCredentialDeleteTimeout)+"`)."),
 		},
 	}
 }
