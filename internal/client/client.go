@@ -201,8 +201,14 @@ func (c *Client) do(ctx context.Context, r request) error {
 			wait = retryAfter(header.Get("Retry-After"), time.Now())
 		}
 
-		if !retryable || attempt >= c.cfg.MaxRetries {
+		if !retryable {
 			return failure
+		}
+		if attempt >= c.cfg.MaxRetries {
+			if attempt == 0 {
+				return failure // retries are off
+			}
+			return fmt.Errorf("%w (gave up after %d attempts)", failure, attempt+1)
 		}
 		if wait <= 0 {
 			wait = c.backoff(attempt)

@@ -244,6 +244,9 @@ func TestRetriesAreBoundedByMaxRetries(t *testing.T) {
 	if calls.Load() != 3 {
 		t.Errorf("%d calls, want 1 + 2 retries", calls.Load())
 	}
+	if !strings.Contains(err.Error(), "after 3 attempts") {
+		t.Errorf("error %q does not say how many attempts were made", err)
+	}
 }
 
 func TestNoRetryOn400(t *testing.T) {
@@ -255,6 +258,9 @@ func TestNoRetryOn400(t *testing.T) {
 	_, err := c.ListClusters(context.Background())
 	if err == nil || calls.Load() != 1 {
 		t.Fatalf("err %v after %d calls, want an error after exactly 1", err, calls.Load())
+	}
+	if strings.Contains(err.Error(), "attempts") {
+		t.Errorf("error %q counts attempts of a request that is not retried", err)
 	}
 }
 
@@ -394,6 +400,9 @@ func TestCreateRetriedWhenConnectionRefused(t *testing.T) {
 	}
 	if attempts.Load() != 3 {
 		t.Errorf("%d attempts, want 3 (dial errors are safe to retry)", attempts.Load())
+	}
+	if !strings.Contains(err.Error(), "after 3 attempts") {
+		t.Errorf("error %q does not say how many attempts were made", err)
 	}
 	if strings.Contains(err.Error(), testKey) {
 		t.Errorf("error leaks the key: %v", err)

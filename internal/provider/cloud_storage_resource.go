@@ -43,12 +43,14 @@ const (
 
 // storageInUse is how Delete waits for, and then names, endpoints that still mount a storage.
 var storageInUse = inUse{
-	kind:   "Storage",
-	reason: reasonStorageInUse,
-	how:    "is still mounted by",
-	fix:    "Remove it from the endpoint's volume_mounts, or delete the endpoint",
-	del:    (*client.Client).DeleteCloudStorage,
-	usedBy: mountsStorage,
+	kind:         "Storage",
+	reason:       reasonStorageInUse,
+	how:          "is still mounted by",
+	fix:          "Remove it from the endpoint's volume_mounts, or delete the endpoint",
+	replaced:     "a cloud storage",
+	resourceType: "novita_cloud_storage",
+	del:          (*client.Client).DeleteCloudStorage,
+	usedBy:       mountsStorage,
 }
 
 // cloudStorageNamePattern is what the API accepts as a storage name: letters, digits, hyphens.

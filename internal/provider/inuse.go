@@ -18,6 +18,10 @@ type inUse struct {
 	reason string // the API's error reason while an endpoint uses it
 	how    string // how endpoints use it, in messages: "is still mounted by"
 	fix    string // what the user can do about it
+	// replaced names the object in the create_before_destroy hint: "a cloud storage"
+	replaced string
+	// resourceType is the object's Terraform type: "novita_cloud_storage"
+	resourceType string
 	// del is the client's delete, as a method expression: (*client.Client).DeleteCloudStorage.
 	del func(c *client.Client, ctx context.Context, id string) error
 	// usedBy reports whether endpoint e uses object id.
@@ -34,12 +38,20 @@ func deleteWhenReleased(ctx context.Context, c *client.Client, u inUse, id strin
 		return nil
 	case client.HasReason(err, u.reason):
 		users := endpointsUsing(ctx, c, func(e client.Endpoint) bool { return u.usedBy(e, id) })
-		return fmt.Errorf("%s %s %s %s (%s) after waiting %s. %s, then destroy again; "+
-			"raise timeouts.delete if an endpoint takes longer to go away. API said: %s",
-			u.kind, id, u.how, users, u.reason, timeout, u.fix, apiMessage(err))
+		return u.stillInUse(id, users, timeout, err)
 	default:
 		return err
 	}
+}
+
+// stillInUse is the error of an object still in use at the end of the wait, naming the
+// endpoints (users), what to do, and how to replace such an object without this wait.
+func (u inUse) stillInUse(id, users string, timeout time.Duration, err error) error {
+	return fmt.Errorf("%s %s %s %s (%s) after waiting %s. %s, then destroy again; "+
+		"raise timeouts.delete if an endpoint takes longer to go away. "+
+		"To replace %s that an endpoint uses, give the %s lifecycle { create_before_destroy = true }: "+
+		"the endpoint then switches to the new one before the old one is deleted. API said: %s",
+		u.kind, id, u.how, users, u.reason, timeout, u.fix, u.replaced, u.resourceType, apiMessage(err))
 }
 
 // Backoff of retryWhileInUse: from inUseRetryFloor, doubling up to inUseRetryCeiling.
@@ -85,11 +97,19 @@ func endpointsUsing(ctx context.Context, c *client.Client, uses func(client.Endp
 	var names []string
 	for _, e := range eps {
 		if uses(e) {
-			names = append(names, fmt.Sprintf("%s (%q)", e.ID, e.Name))
+			names = append(names, endpointLabel(e))
 		}
 	}
 	if len(names) == 0 {
 		return fallback
 	}
 	return "endpoint " + strings.Join(names, ", ")
+}
+
+// endpointLabel names an endpoint in messages: its id, and its name in parentheses if it has one.
+func endpointLabel(e client.Endpoint) string {
+	if e.Name == "" {
+		return e.ID
+	}
+	return fmt.Sprintf("%s (%q)", e.ID, e.Name)
 }

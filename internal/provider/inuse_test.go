@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,4 +61,27 @@ func TestRetryWhileInUse(t *testing.T) {
 			t.Errorf("err = %v after %d calls", err, calls)
 		}
 	})
+}
+
+func TestEndpointLabel(t *testing.T) {
+	if got := endpointLabel(client.Endpoint{ID: "e8ca"}); got != "e8ca" {
+		t.Errorf("unnamed endpoint = %q, want the id alone", got)
+	}
+	if got := endpointLabel(client.Endpoint{ID: "e8ca", EndpointSpec: client.EndpointSpec{Name: "comfy"}}); got != `e8ca ("comfy")` {
+		t.Errorf("named endpoint = %q", got)
+	}
+}
+
+// TestStillInUse: the in-use error of each object names the endpoints, the reason, the fix and
+// create_before_destroy on the object's own resource type as the way to replace it.
+func TestStillInUse(t *testing.T) {
+	apiErr := &client.APIError{StatusCode: 400, Reason: "IN_USE", Message: "in use by an endpoint"}
+	for _, u := range []inUse{storageInUse, credentialInUse} {
+		msg := u.stillInUse("obj-1", "endpoint e8ca", time.Minute, apiErr).Error()
+		for _, want := range []string{"obj-1", "endpoint e8ca", u.reason, u.fix, "lifecycle { create_before_destroy = true }", u.resourceType, u.replaced, "in use by an endpoint"} {
+			if want == "" || !strings.Contains(msg, want) {
+				t.Errorf("%s: message %q does not contain %q", u.kind, msg, want)
+			}
+		}
+	}
 }

@@ -44,6 +44,9 @@ var jobStatuses = []string{
 	client.JobFailed, client.JobCancelled, client.JobTimedOut,
 }
 
+// finalJobStatuses are the statuses a job ends in: the only ones expected_status can name.
+var finalJobStatuses = []string{client.JobCompleted, client.JobFailed, client.JobCancelled, client.JobTimedOut}
+
 // privateKeyAdopted marks a job that came in through import: the API cannot tell its input, so
 // the first plan after import records input and triggers from the configuration instead of
 // replacing the job.
@@ -244,11 +247,11 @@ func (r *jobResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			},
 			"expected_status": schema.StringAttribute{
 				MarkdownDescription: "When `wait` is true, any other final status fails the apply with the job's error text and leaves the job tainted (the next apply submits a new one). " +
-					"One of `" + strings.Join(jobStatuses, "`, `") + "`, or `\"\"` to accept any final status. Default `COMPLETED`. Changes in place.",
+					"A final status: one of `" + strings.Join(finalJobStatuses, "`, `") + "`, or `\"\"` to accept any final status. Default `COMPLETED`. Changes in place.",
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(client.JobCompleted),
-				Validators: []validator.String{stringvalidator.OneOf(append([]string{""}, jobStatuses...)...)},
+				Validators: []validator.String{stringvalidator.OneOf(append([]string{""}, finalJobStatuses...)...)},
 			},
 			"triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values; any change submits a new job (replace). Use it to re-run the smoke test when something else changes, e.g. `{ image = novita_endpoint.x.image }`.",

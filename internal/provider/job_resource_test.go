@@ -544,6 +544,12 @@ resource "novita_job" "x" {
 				ExpectError: regexp.MustCompile(`(?s)expected_status.*COMPLETED`),
 			},
 			{
+				// A job only ends in a final status, so a passing status can never be expected.
+				Config:      job("  input = jsonencode({})\n  expected_status = \"PENDING\""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)expected_status.*"COMPLETED".*"FAILED".*"CANCELLED".*"TIMED_OUT".*got: "PENDING"`),
+			},
+			{
 				Config:      job("  input = jsonencode({})\n  timeouts = { create = \"soon\" }"),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`Invalid Attribute Value Time Duration`),

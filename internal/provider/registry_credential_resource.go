@@ -49,12 +49,14 @@ const (
 // credentialInUse is how Delete waits for, and then names, endpoints that still pull with a
 // credential.
 var credentialInUse = inUse{
-	kind:   "Registry credential",
-	reason: reasonCredentialInUse,
-	how:    "is still used to pull the image of",
-	fix:    "Point the endpoint's registry_credential_id elsewhere, or delete the endpoint",
-	del:    (*client.Client).DeleteRegistryCredential,
-	usedBy: func(e client.Endpoint, id string) bool { return e.Image.AuthID == id },
+	kind:         "Registry credential",
+	reason:       reasonCredentialInUse,
+	how:          "is still used to pull the image of",
+	fix:          "Point the endpoint's registry_credential_id elsewhere, or delete the endpoint",
+	replaced:     "a registry credential",
+	resourceType: "novita_registry_credential",
+	del:          (*client.Client).DeleteRegistryCredential,
+	usedBy:       func(e client.Endpoint, id string) bool { return e.Image.AuthID == id },
 }
 
 // NewRegistryCredentialResource returns the novita_registry_credential resource.
