@@ -1,10 +1,16 @@
 package provider
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
 )
 
 // A data source forces Terraform to configure the provider during plan.
@@ -79,5 +85,72 @@ provider "novita" {
 				}},
 			})
 		})
+	}
+}
+
+// An api_key known only after apply (here a terraform_data output) cannot configure the client
+// at plan time: the error names the attribute and both ways out.
+func TestProviderConfig_unknownAPIKeySaysHowToFix(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "terraform_data" "key" {
+  input = "sk_known_after_apply"
+}
+
+provider "novita" {
+  api_key  = terraform_data.key.output
+  base_url = "http://127.0.0.1:9"
+}
+` + configProbe,
+			PlanOnly:    true,
+			ExpectError: wrappedMessage("Unknown Novita api_key", "known at plan time", "NOVITA_API_KEY environment variable"),
+		}},
+	})
+}
+
+// The provider's requests carry a User-Agent naming the provider's and Terraform's versions.
+func TestProviderConfig_userAgentNamesProviderAndTerraformVersions(t *testing.T) {
+	emu, err := emulator.New(emulator.Options{Speed: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var agents []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		agents = append(agents, r.UserAgent())
+		mu.Unlock()
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() {
+		srv.Close()
+		_ = emu.Close()
+	})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "novita" {
+  api_key  = %q
+  base_url = %q
+}
+`, emulator.DefaultAPIKey, srv.URL) + configProbe,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Endpoint Not Found`), // the request was made
+		}},
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if len(agents) == 0 {
+		t.Fatal("the provider made no request")
+	}
+	// New("test") is the provider version in tests; Terraform reports its own, e.g. 1.11.4.
+	want := regexp.MustCompile(`^terraform-provider-novita/test \(\+https://registry\.terraform\.io/providers/novitalabs/novita\) Terraform/\d+\.\d+\.\d+`)
+	for _, ua := range agents {
+		if !want.MatchString(ua) {
+			t.Errorf("User-Agent = %q, want it to match %s", ua, want)
+		}
 	}
 }

@@ -7,8 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -484,4 +487,52 @@ import {
 			Check: checkAPICredential(env, credAddr, name, "robot", "other-pw"),
 		}},
 	})
+}
+
+// TestRegistryCredentialResource_readNotFound calls Read directly, without Terraform: a credential
+// that is gone leaves a null state; one that exists is read in, without the API's password.
+func TestRegistryCredentialResource_readNotFound(t *testing.T) {
+	ctx := t.Context()
+	env := newTestEnv(t)
+	r := &registryCredentialResource{data: &providerData{client: env.api}}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+
+	read := func(id string) tfsdk.State {
+		state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+		if d := state.SetAttribute(ctx, path.Root("id"), id); d.HasError() {
+			t.Fatal(d)
+		}
+		resp := fwresource.ReadResponse{State: state}
+		r.Read(ctx, fwresource.ReadRequest{State: state}, &resp)
+		if resp.Diagnostics.HasError() {
+			t.Fatalf("Read of %q failed: %v", id, resp.Diagnostics)
+		}
+		return resp.State
+	}
+
+	if got := read("0000000000000000"); !got.Raw.IsNull() {
+		t.Errorf("state after reading a missing credential = %v, want removed", got.Raw)
+	}
+
+	name := accName("unit-read") // unique per run: runs may share an account
+	id, err := env.api.CreateRegistryCredential(ctx, client.CreateRegistryCredentialRequest{Name: name, Username: "robot", Password: "unit-read-password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := env.api.DeleteRegistryCredential(context.Background(), id); err != nil && !client.IsNotFound(err) {
+			t.Errorf("deleting credential %s: %v", id, err)
+		}
+	})
+	var got registryCredentialModel
+	if d := read(id).Get(ctx, &got); d.HasError() {
+		t.Fatal(d)
+	}
+	if got.ID.ValueString() != id || got.Name.ValueString() != name || got.Username.ValueString() != "robot" {
+		t.Errorf("read an existing credential as id %s, name %s, username %s", got.ID, got.Name, got.Username)
+	}
+	if !got.Password.IsNull() {
+		t.Errorf("password = %s, want null: the API's password is never read into state", got.Password)
+	}
 }
