@@ -14,6 +14,8 @@ set -euo pipefail
 export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/emulator-lib.sh
+. "$ROOT/scripts/emulator-lib.sh"
 SPEED=${NOVITA_DEMO_SPEED:-20}
 CREATE_DELAY=${NOVITA_DEMO_CREATE_DELAY:-3s}
 STEPS=7
@@ -80,22 +82,7 @@ step "Starting the Novita emulator" \
   "An in-memory imitation of Novita's API on this machine: endpoints, storage, registry credentials," \
   "a job gateway and simulated GPU workers. Nothing leaves this machine and nothing is billed." \
   "Simulated workers run ${SPEED}x faster than real ones; endpoints take $CREATE_DELAY to start."
-"$WORK/bin/novita-emulator" -port-file "$WORK/emulator.url" -speed "$SPEED" -create-delay "$CREATE_DELAY" \
-  >"$WORK/emulator.log" 2>&1 &
-EMULATOR_PID=$!
-for _ in $(seq 1 100); do # up to 10 s for the emulator to listen
-  [[ -s $WORK/emulator.url ]] && break
-  kill -0 "$EMULATOR_PID" 2>/dev/null || { echo "The emulator exited during start-up." >&2; exit 1; }
-  sleep 0.1
-done
-[[ -s $WORK/emulator.url ]] || { echo "The emulator did not start listening within 10 s." >&2; exit 1; }
-NOVITA_BASE_URL=$(sed -n 1p "$WORK/emulator.url")
-export NOVITA_BASE_URL
-export NOVITA_ASYNC_BASE_URL="$NOVITA_BASE_URL/v1"
-# The emulator's first key: NOVITA_EMULATOR_API_KEY may be a list "key[=team],...".
-first_key=${NOVITA_EMULATOR_API_KEY:-sk_emulator_local_key}
-first_key=${first_key%%,*}
-export NOVITA_API_KEY=${first_key%%=*}
+start_emulator "$WORK/bin/novita-emulator" "$WORK" -speed "$SPEED" -create-delay "$CREATE_DELAY"
 echo "    listening on $NOVITA_BASE_URL (process $EMULATOR_PID)"
 echo "    the provider reads these, exactly as it would read your real settings:"
 echo "      NOVITA_BASE_URL=$NOVITA_BASE_URL"

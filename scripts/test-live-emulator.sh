@@ -10,6 +10,8 @@
 set -euo pipefail
 export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/emulator-lib.sh
+. "$ROOT/scripts/emulator-lib.sh"
 cd "$ROOT"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/novita-live-emulator.XXXXXX")
@@ -34,23 +36,7 @@ trap 'exit 143' TERM
 
 go build -o "$WORK/novita-emulator" ./cmd/novita-emulator
 # Short lifecycle delays keep the run fast while still making every waiter poll at least once.
-"$WORK/novita-emulator" -port-file "$WORK/emulator.url" -speed 100 \
-  -create-delay 200ms -update-delay 100ms -delete-delay 100ms >"$WORK/emulator.log" 2>&1 &
-EMULATOR_PID=$!
-for _ in $(seq 1 100); do # up to 10 s for the emulator to listen
-  [[ -s $WORK/emulator.url ]] && break
-  kill -0 "$EMULATOR_PID" 2>/dev/null || { echo "The emulator exited during start-up." >&2; exit 1; }
-  sleep 0.1
-done
-[[ -s $WORK/emulator.url ]] || { echo "The emulator did not start listening within 10 s." >&2; exit 1; }
-
-NOVITA_BASE_URL=$(sed -n 1p "$WORK/emulator.url")
-export NOVITA_BASE_URL
-export NOVITA_ASYNC_BASE_URL="$NOVITA_BASE_URL/v1"
-# The emulator's first key: NOVITA_EMULATOR_API_KEY may be a list "key[=team],...".
-first_key=${NOVITA_EMULATOR_API_KEY:-sk_emulator_local_key}
-first_key=${first_key%%,*}
-export NOVITA_API_KEY=${first_key%%=*}
+start_emulator "$WORK/novita-emulator" "$WORK" -speed 100 -create-delay 200ms -update-delay 100ms -delete-delay 100ms
 echo "acceptance tests in live mode against the emulator at $NOVITA_BASE_URL (process $EMULATOR_PID)"
 
 NOVITA_ACC_LIVE=1 TF_ACC=1 go test ./internal/provider/ -count=1 -timeout 10m "$@"
