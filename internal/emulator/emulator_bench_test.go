@@ -147,22 +147,7 @@ func BenchmarkListEndpoints(b *testing.B) {
 			b.Fatalf("listed %d endpoints, want %d", seen, n)
 		}
 	}
-	var elapsed [2]time.Duration
-	b.ResetTimer()
-	for b.Loop() {
-		start := time.Now()
-		for range large / small {
-			listAll(emus[0], small)
-		}
-		elapsed[0] += time.Since(start)
-		start = time.Now()
-		listAll(emus[1], large)
-		elapsed[1] += time.Since(start)
-	}
-	b.StopTimer()
-	perEndpoint := func(d time.Duration) float64 { return float64(d) / float64(b.N*large) }
-	b.ReportMetric(perEndpoint(elapsed[1]), "ns/endpoint-1000")
-	b.ReportMetric(perEndpoint(elapsed[1])/perEndpoint(elapsed[0]), "x-per-endpoint-1000-vs-10")
+	reportPerObjectRatio(b, "endpoint", small, large, func(i, n int) { listAll(emus[i], n) })
 }
 
 // BenchmarkListStorages reads every page (100 per page) of a team's 10 or 1000 cloud storages and
@@ -189,20 +174,27 @@ func BenchmarkListStorages(b *testing.B) {
 			b.Fatalf("listed %d storages, want %d", seen, n)
 		}
 	}
+	reportPerObjectRatio(b, "storage", small, large, func(i, n int) { listAll(emus[i], n) })
+}
+
+// reportPerObjectRatio times, in each iteration, large/small runs over the small set (index 0)
+// against one run over the large set (index 1), and reports the cost per object at the large size
+// and its ratio to the small size: near 1 means the cost per object does not grow with scale.
+func reportPerObjectRatio(b *testing.B, object string, small, large int, run func(index, n int)) {
 	var elapsed [2]time.Duration
 	b.ResetTimer()
 	for b.Loop() {
 		start := time.Now()
 		for range large / small {
-			listAll(emus[0], small)
+			run(0, small)
 		}
 		elapsed[0] += time.Since(start)
 		start = time.Now()
-		listAll(emus[1], large)
+		run(1, large)
 		elapsed[1] += time.Since(start)
 	}
 	b.StopTimer()
-	perStorage := func(d time.Duration) float64 { return float64(d) / float64(b.N*large) }
-	b.ReportMetric(perStorage(elapsed[1]), "ns/storage-1000")
-	b.ReportMetric(perStorage(elapsed[1])/perStorage(elapsed[0]), "x-per-storage-1000-vs-10")
+	perObject := func(d time.Duration) float64 { return float64(d) / float64(b.N*large) }
+	b.ReportMetric(perObject(elapsed[1]), fmt.Sprintf("ns/%s-%d", object, large))
+	b.ReportMetric(perObject(elapsed[1])/perObject(elapsed[0]), fmt.Sprintf("x-per-%s-%d-vs-%d", object, large, small))
 }
