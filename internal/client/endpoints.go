@@ -7,19 +7,29 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // listPageSize is the page size the client asks for when listing.
 const listPageSize = 100
 
+// endpointsPath is the GPU API v2 collection of endpoints; v1's endpoint pages have no type field,
+// so v2 is the only documented way to create an async endpoint.
+const endpointsPath = "/gpus/v2/endpoints"
+
+func (c *Client) v2(method, path string) request {
+	return request{method: method, base: c.baseURL, path: path}
+}
+
+func endpointPath(id string) string { return endpointsPath + "/" + url.PathEscape(id) }
+
 // CreateEndpoint creates an endpoint and returns its id. A failure after the server may have acted
-// wraps ErrMaybeCreated.
+// wraps ErrMaybeCreated (FindEndpointByAppName reconciles it).
 func (c *Client) CreateEndpoint(ctx context.Context, spec EndpointSpec) (string, error) {
-	r := c.v1(http.MethodPost, "/endpoint/create")
+	r := c.v2(http.MethodPost, endpointsPath)
 	r.creates = true
-	r.body = struct {
-		Endpoint EndpointSpec `json:"endpoint"`
-	}{withEmptyLists(spec)}
+	spec.EndpointConfig = withEmptyLists(spec.EndpointConfig)
+	r.body = spec
 	var resp struct {
 		ID string `json:"id"`
 	}
@@ -28,76 +38,104 @@ func (c *Client) CreateEndpoint(ctx context.Context, spec EndpointSpec) (string,
 		return "", err
 	}
 	if resp.ID == "" {
-		return "", fmt.Errorf("%w: novita API POST /endpoint/create: the answer carried no endpoint id", ErrMaybeCreated)
+		return "", fmt.Errorf("%w: novita API POST %s: the answer carried no endpoint id", ErrMaybeCreated, endpointsPath)
 	}
 	return resp.ID, nil
 }
 
-// withEmptyLists sends [] rather than null for lists the API expects in full.
-func withEmptyLists(spec EndpointSpec) EndpointSpec {
-	if spec.Ports == nil {
-		spec.Ports = []Port{}
+// withEmptyLists sends [] rather than null for the lists, so a PUT clears what the user removed
+// whatever the server's merge rule.
+func withEmptyLists(cfg EndpointConfig) EndpointConfig {
+	if cfg.Ports == nil {
+		cfg.Ports = []Int{}
 	}
-	if spec.VolumeMounts == nil {
-		spec.VolumeMounts = []VolumeMount{}
+	if cfg.Volumes == nil {
+		cfg.Volumes = []Volume{}
 	}
-	if spec.Envs == nil {
-		spec.Envs = []Env{}
+	if cfg.Envs == nil {
+		cfg.Envs = []Env{}
 	}
-	return spec
+	return cfg
 }
 
 // GetEndpoint reads one endpoint.
 func (c *Client) GetEndpoint(ctx context.Context, id string) (*Endpoint, error) {
-	r := c.v1(http.MethodGet, "/endpoint")
-	r.query = url.Values{"id": {id}}
-	var raw json.RawMessage
-	r.out = &raw
+	r := c.v2(http.MethodGet, endpointPath(id))
+	var ep Endpoint
+	r.out = &ep
 	if err := c.do(ctx, r); err != nil {
 		return nil, err
 	}
-	// The contract wraps the endpoint in {"endpoint": ...}; a flat answer is accepted too.
-	var wrapped struct {
-		Endpoint *Endpoint `json:"endpoint"`
-	}
-	if err := json.Unmarshal(raw, &wrapped); err != nil {
-		return nil, fmt.Errorf("novita API GET /endpoint: decoding response: %w", err)
-	}
-	ep := wrapped.Endpoint
-	if ep == nil {
-		ep = new(Endpoint)
-		if err := json.Unmarshal(raw, ep); err != nil {
-			return nil, fmt.Errorf("novita API GET /endpoint: decoding response: %w", err)
-		}
-		if ep.ID == "" && ep.Name == "" && ep.State.State == "" {
-			return nil, fmt.Errorf("novita API GET /endpoint: the answer carried no endpoint")
-		}
+	if ep.ID == "" && ep.Name == "" && ep.Status.Status == "" {
+		return nil, fmt.Errorf("novita API GET %s: the answer carried no endpoint", r.path)
 	}
 	if ep.ID == "" {
 		ep.ID = id
 	}
-	return ep, nil
+	ep.JobName = c.jobName(&ep)
+	return &ep, nil
 }
 
-// ListEndpoints reads all endpoints, page by page.
-func (c *Client) ListEndpoints(ctx context.Context) ([]Endpoint, error) {
-	return collectPages(func(page int) ([]Endpoint, int64, error) {
-		r := c.v1(http.MethodGet, "/endpoints")
-		r.query = url.Values{"pageSize": {strconv.Itoa(listPageSize)}, "pageNum": {strconv.Itoa(page)}}
-		var resp struct {
-			Endpoints []Endpoint `json:"endpoints"`
-			Total     Int        `json:"total"`
+// ListEndpoints reads every endpoint whose name or app name matches keyword ("" for all), following
+// the cursor from page to page. List items carry no type (GetEndpoint has it).
+func (c *Client) ListEndpoints(ctx context.Context, keyword string) ([]Endpoint, error) {
+	all := []Endpoint{}
+	seen := map[string]bool{}
+	cursor := ""
+	for range maxPages {
+		r := c.v2(http.MethodGet, endpointsPath)
+		r.query = url.Values{"limit": {strconv.Itoa(listPageSize)}}
+		if cursor != "" {
+			r.query.Set("cursor", cursor)
 		}
-		r.out = &resp
-		err := c.do(ctx, r)
-		return resp.Endpoints, int64(resp.Total), err
-	})
+		if keyword != "" {
+			r.query.Set("keyword", keyword)
+		}
+		var page struct {
+			Data       []Endpoint `json:"data"`
+			NextCursor string     `json:"next_cursor"`
+			HasMore    bool       `json:"has_more"`
+		}
+		r.out = &page
+		if err := c.do(ctx, r); err != nil {
+			return nil, err
+		}
+		for i := range page.Data {
+			page.Data[i].JobName = c.jobName(&page.Data[i])
+		}
+		all = append(all, page.Data...)
+		// Stop on the documented end (has_more false or no cursor), and on a cursor seen before,
+		// so a server that ignores the cursor cannot loop us forever.
+		if !page.HasMore || page.NextCursor == "" || seen[page.NextCursor] {
+			return all, nil
+		}
+		seen[page.NextCursor] = true
+		cursor = page.NextCursor
+	}
+	return nil, fmt.Errorf("novita API GET %s: more than %d pages; giving up", endpointsPath, maxPages)
+}
+
+// maxPages guards every paged listing against an API that ignores paging.
+const maxPages = 1000
+
+// FindEndpointByAppName finds the endpoint whose app name is exactly appName (app names are unique
+// per account), or returns nil. It reconciles a create whose answer was lost.
+func (c *Client) FindEndpointByAppName(ctx context.Context, appName string) (*Endpoint, error) {
+	eps, err := c.ListEndpoints(ctx, appName)
+	if err != nil {
+		return nil, err
+	}
+	for i := range eps {
+		if eps[i].AppName == appName {
+			return &eps[i], nil
+		}
+	}
+	return nil, nil
 }
 
 // collectPages fetches pages from 1 until it holds total items, a page comes back empty, or (when
-// the API sends no total) a page is short. maxPages guards against an API that ignores paging.
+// the API sends no total) a page is short. It serves v1's numbered listings.
 func collectPages[T any](fetch func(page int) (items []T, total int64, err error)) ([]T, error) {
-	const maxPages = 1000
 	var all []T
 	for page := 1; page <= maxPages; page++ {
 		items, total, err := fetch(page)
@@ -117,35 +155,28 @@ func collectPages[T any](fetch func(page int) (items []T, total int64, err error
 	return all, nil
 }
 
-// UpdateEndpoint replaces the endpoint's updatable configuration with spec (the API wants it in
-// full). AppName, Type, Products and RootfsSize cannot change and are not sent.
-func (c *Client) UpdateEndpoint(ctx context.Context, id string, spec EndpointSpec) error {
-	spec = withEmptyLists(spec)
-	r := c.v1(http.MethodPost, "/endpoint/update")
-	r.body = struct {
-		ID           string        `json:"id"`
-		Name         string        `json:"name"`
-		ClusterID    string        `json:"clusterID,omitempty"`
-		WorkerConfig WorkerConfig  `json:"workerConfig"`
-		Ports        []Port        `json:"ports"`
-		Policy       Policy        `json:"policy"`
-		Image        Image         `json:"image"`
-		VolumeMounts []VolumeMount `json:"volumeMounts"`
-		Envs         []Env         `json:"envs"`
-		Healthy      *HealthCheck  `json:"healthy,omitempty"`
-	}{
-		ID: id, Name: spec.Name, ClusterID: spec.ClusterID, WorkerConfig: spec.WorkerConfig,
-		Ports: spec.Ports, Policy: spec.Policy, Image: spec.Image, VolumeMounts: spec.VolumeMounts,
-		Envs: spec.Envs, Healthy: spec.Healthy,
-	}
+// UpdateEndpoint replaces the endpoint's configuration with cfg, sent in full (PUT). Type and app
+// name are fixed at creation and not part of v2's update body.
+func (c *Client) UpdateEndpoint(ctx context.Context, id string, cfg EndpointConfig) error {
+	r := c.v2(http.MethodPut, endpointPath(id))
+	r.body = withEmptyLists(cfg)
 	return c.do(ctx, r)
 }
 
 // DeleteEndpoint deletes an endpoint and its workers.
 func (c *Client) DeleteEndpoint(ctx context.Context, id string) error {
-	r := c.v1(http.MethodPost, "/endpoint/delete")
-	r.body = map[string]string{"id": id}
-	return c.do(ctx, r)
+	return c.do(ctx, c.v2(http.MethodDelete, endpointPath(id)))
+}
+
+// jobName is the endpoint's name in the job gateway (novita-api-v2.md 8.1, decided): the last
+// path segment of its url when that url points at the configured async gateway, otherwise
+// "<id>-<app name>" as Novita's SDK guide builds it.
+func (c *Client) jobName(ep *Endpoint) string {
+	prefix := c.asyncBaseURL + "/"
+	if rest, ok := strings.CutPrefix(ep.URL, prefix); ok && rest != "" && !strings.Contains(strings.Trim(rest, "/"), "/") {
+		return strings.Trim(rest, "/")
+	}
+	return JobName(ep.ID, ep.AppName)
 }
 
 // GetEndpointLimits reads the account's parameter limits.
@@ -189,9 +220,10 @@ func (c *Client) ListClusters(ctx context.Context) ([]Cluster, error) {
 	return resp.Data, nil
 }
 
-// ListServerlessProducts reads the serverless GPU product catalogue.
+// ListServerlessProducts reads the serverless GPU product catalogue (v2; both query parameters are
+// required).
 func (c *Client) ListServerlessProducts(ctx context.Context) ([]Product, error) {
-	r := request{method: http.MethodGet, base: c.baseURL, path: "/gpus/v2/products"}
+	r := c.v2(http.MethodGet, "/gpus/v2/products")
 	r.query = url.Values{"type": {"gpu"}, "category": {"serverless"}}
 	var resp struct {
 		Data []Product `json:"data"`
@@ -217,3 +249,37 @@ type EndpointFailedError struct {
 func (e *EndpointFailedError) Error() string {
 	return "endpoint " + e.ID + " is " + e.State + ": " + e.Message
 }
+
+// Endpoint statuses. Novita's v2 docs show only "running" (a serving endpoint) and "ready" (a
+// worker); the others are decided. Values the client does not know are kept verbatim.
+const (
+	StatusRunning  = "running"
+	StatusCreating = "creating"
+	StatusUpdating = "updating"
+	StatusDeleting = "deleting"
+	StatusStopped  = "stopped"
+	StatusFailed   = "failed"
+)
+
+// Readiness is what a waiter makes of an endpoint status.
+type Readiness int
+
+const (
+	NotReadyYet Readiness = iota // creating, updating, or a status the client does not know
+	Ready                        // serving jobs
+	WillNotServe                 // failed, stopped or deleting: it will not serve by itself
+)
+
+// statusReadiness is the one table from API statuses to readiness. "serving" is v1's word for
+// "running", accepted in case an account still answers with it.
+var statusReadiness = map[string]Readiness{
+	StatusRunning:  Ready,
+	"serving":      Ready,
+	StatusFailed:   WillNotServe,
+	StatusStopped:  WillNotServe,
+	StatusDeleting: WillNotServe,
+}
+
+// Readiness classifies the status; unknown values mean "not ready yet", so a new transitional
+// status on Novita's side makes a waiter wait rather than fail.
+func (s EndpointStatus) Readiness() Readiness { return statusReadiness[s.Status] }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Int is an integer the API sends either as a JSON number or as a numeric string ("300").
@@ -51,46 +52,46 @@ func parseInt(text string) (int64, error) {
 	return int64(f), nil
 }
 
-// MarshalJSON sends the port number as a JSON string, as the API reference types it.
-func (p Port) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Port string `json:"port"`
-	}{strconv.FormatInt(int64(p.Port), 10)})
-}
+// UnixTime is a timestamp the API sends as Unix seconds, either a JSON number (documented
+// example) or a numeric string (seen in v2 instance answers). An RFC 3339 string is accepted too;
+// anything else decodes as 0 rather than failing the whole answer, since the field is informative.
+type UnixTime int64
 
-// UnmarshalJSON accepts {"port": 8080}, {"port": "8080"} and, defensively, a bare 8080 or "8080".
-func (p *Port) UnmarshalJSON(data []byte) error {
-	data = bytes.TrimSpace(data)
-	if len(data) > 0 && data[0] == '{' {
-		var obj struct {
-			Port Int `json:"port"`
-		}
-		if err := json.Unmarshal(data, &obj); err != nil {
-			return err
-		}
-		p.Port = obj.Port
+// UnmarshalJSON accepts 1710000000, "1710000000", "2024-03-09T16:00:00Z", "" and null.
+func (t *UnixTime) UnmarshalJSON(data []byte) error {
+	var n Int
+	if err := n.UnmarshalJSON(data); err == nil {
+		*t = UnixTime(n)
 		return nil
 	}
-	return p.Port.UnmarshalJSON(data)
+	var text string
+	if err := json.Unmarshal(data, &text); err == nil {
+		if parsed, err := time.Parse(time.RFC3339, strings.TrimSpace(text)); err == nil {
+			*t = UnixTime(parsed.Unix())
+			return nil
+		}
+	}
+	*t = 0
+	return nil
 }
 
-// UnmarshalJSON accepts the documented object {"state": "serving", ...} and a bare "serving".
-func (s *EndpointState) UnmarshalJSON(data []byte) error {
+// UnmarshalJSON accepts the documented object {"status": "running", ...} and a bare "running".
+func (s *EndpointStatus) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	switch {
 	case string(data) == "null":
-		*s = EndpointState{}
+		*s = EndpointStatus{}
 		return nil
 	case len(data) > 0 && data[0] == '"':
-		*s = EndpointState{}
-		return json.Unmarshal(data, &s.State)
+		*s = EndpointStatus{}
+		return json.Unmarshal(data, &s.Status)
 	}
-	type plain EndpointState // drops this method, so no recursion
+	type plain EndpointStatus // drops this method, so no recursion
 	var obj plain
 	if err := json.Unmarshal(data, &obj); err != nil {
 		return err
 	}
-	*s = EndpointState(obj)
+	*s = EndpointStatus(obj)
 	return nil
 }
 

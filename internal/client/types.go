@@ -7,49 +7,65 @@ import (
 	"time"
 )
 
-// EndpointSpec is the configuration of a serverless endpoint as the API takes it on create.
-// Update sends the updatable subset of the same fields (see UpdateEndpoint).
-type EndpointSpec struct {
-	Name         string        `json:"name"`
-	AppName      string        `json:"appName,omitempty"`
-	Type         string        `json:"type,omitempty"` // "async" or "sync"
-	WorkerConfig WorkerConfig  `json:"workerConfig"`
-	Ports        []Port        `json:"ports"`
-	Policy       Policy        `json:"policy"`
-	Image        Image         `json:"image"`
-	Products     []ProductRef  `json:"products,omitempty"`
-	RootfsSize   Int           `json:"rootfsSize,omitempty"` // system disk, GB
-	VolumeMounts []VolumeMount `json:"volumeMounts"`
-	ClusterID    string        `json:"clusterID,omitempty"`
-	Envs         []Env         `json:"envs"`
-	Healthy      *HealthCheck  `json:"healthy,omitempty"`
+// EndpointConfig is the configuration of a serverless endpoint that Novita's GPU API v2 takes on
+// both create and update. Update (PUT) sends it in full: the docs do not say whether omitted
+// fields are kept or cleared, so nothing is ever omitted except what the server defaults.
+type EndpointConfig struct {
+	Name           string       `json:"name"`
+	ProductID      string       `json:"product_id"`
+	Image          string       `json:"image"`
+	RegistryAuthID string       `json:"registry_auth_id"` // registry credential id; "" for public images
+	Entrypoint     string       `json:"entrypoint"`
+	Command        string       `json:"command"`
+	WorkerConfig   WorkerConfig `json:"worker_config"`
+	Policy         Policy       `json:"policy"`
+	Volumes        []Volume     `json:"volumes"`
+	Envs           []Env        `json:"envs"`
+	Ports          []Int        `json:"ports"`
+	HealthCheck    *HealthCheck `json:"health_check,omitempty"`
+	RegionID       string       `json:"region_id,omitempty"` // the v1 cluster id; "" lets the server choose
 }
 
-// Endpoint is an endpoint as the API returns it.
+// EndpointSpec is the create body: the configuration plus the two fields fixed at creation.
+type EndpointSpec struct {
+	Type    string `json:"type"`               // EndpointAsync or EndpointSync
+	AppName string `json:"app_name,omitempty"` // part of the job name; the server defaults it
+	EndpointConfig
+}
+
+// Endpoint types.
+const (
+	EndpointAsync = "async"
+	EndpointSync  = "sync"
+)
+
+// Endpoint is an endpoint as the API returns it (get and list; list items carry no type).
 type Endpoint struct {
-	ID string `json:"id"`
-	EndpointSpec
-	URL     string        `json:"url,omitempty"`
-	State   EndpointState `json:"state"`
-	Workers []Worker      `json:"workers,omitempty"`
-	Log     string        `json:"log,omitempty"`
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	AppName string `json:"app_name"`
+	EndpointConfig
+	Status    EndpointStatus `json:"status"`
+	URL       string         `json:"url"`
+	Workers   []Worker       `json:"workers"`
+	MemberID  string         `json:"member_id"`
+	OwnerID   string         `json:"owner_id"`
+	CreatedAt UnixTime       `json:"created_at"`
+
+	// JobName is the endpoint's name in the job gateway, worked out by the client (see jobName).
+	JobName string `json:"-"`
 }
 
 // WorkerConfig sizes and times the endpoint's workers.
 type WorkerConfig struct {
-	MinNum         Int    `json:"minNum"`
-	MaxNum         Int    `json:"maxNum"`
-	FreeTimeout    Int    `json:"freeTimeout"`   // seconds an idle worker is kept
-	MaxConcurrent  Int    `json:"maxConcurrent"` // requests per worker at once
-	GPUNum         Int    `json:"gpuNum"`
-	RequestTimeout Int    `json:"requestTimeout,omitempty"` // seconds
-	CudaVersion    string `json:"cudaVersion,omitempty"`
-}
-
-// Port is the endpoint's one HTTP port. The API documents it as a string, clients send numbers
-// and responses carry either; Port sends a string and accepts both.
-type Port struct {
-	Port Int `json:"port"`
+	MinReplicas            Int    `json:"min_replicas"`
+	MaxReplicas            Int    `json:"max_replicas"`
+	IdleTimeout            Int    `json:"idle_timeout"`              // seconds an idle worker is kept
+	MaxConcurrentPerWorker Int    `json:"max_concurrent_per_worker"` // requests per worker at once
+	GPUNum                 Int    `json:"gpu_num"`
+	RootfsSizeGB           Int    `json:"rootfs_size_gb,omitempty"`   // system disk; 0 lets the server default it
+	MinCudaVersion         string `json:"min_cuda_version,omitempty"` // the workers' minimum CUDA version
+	RequestTimeout         Int    `json:"request_timeout,omitempty"`  // seconds; 0 lets the server default it
 }
 
 // Policy is the autoscaling policy: Type "queue" (Value = seconds waited) or "concurrency"
@@ -59,24 +75,12 @@ type Policy struct {
 	Value Int    `json:"value"`
 }
 
-// Image is the worker container image.
-type Image struct {
-	Image   string `json:"image"`
-	AuthID  string `json:"authId,omitempty"` // registry credential id
-	Command string `json:"command,omitempty"`
-}
-
-// ProductRef names the GPU product of an endpoint.
-type ProductRef struct {
-	ID string `json:"id"`
-}
-
-// VolumeMount is a local disk (Size GB) or a network cloud storage (ID) mounted at MountPath.
-type VolumeMount struct {
-	Type      string `json:"type"` // "local" or "network"
-	Size      Int    `json:"size,omitempty"`
-	ID        string `json:"id,omitempty"`
-	MountPath string `json:"mountPath"`
+// Volume is a local disk (Size GB) or a network cloud storage (ID) mounted at MountPoint.
+type Volume struct {
+	ID         string `json:"id,omitempty"`
+	Type       string `json:"type"` // "local" or "network"
+	Size       Int    `json:"size,omitempty"`
+	MountPoint string `json:"mount_point"`
 }
 
 // Env is one environment variable.
@@ -85,39 +89,27 @@ type Env struct {
 	Value string `json:"value"`
 }
 
-// HealthCheck configures the worker health check.
+// HealthCheck is the worker health check: an HTTP path on a port.
 type HealthCheck struct {
-	Path             string `json:"path"`
-	InitialDelay     Int    `json:"initialDelay,omitempty"`
-	Period           Int    `json:"period,omitempty"`
-	Timeout          Int    `json:"timeout,omitempty"`
-	SuccessThreshold Int    `json:"successThreshold,omitempty"`
-	FailureThreshold Int    `json:"failureThreshold,omitempty"`
+	Path string `json:"path"`
+	Port Int    `json:"port,omitempty"`
 }
 
-// Endpoint states the client expects. Only StateServing is documented.
-const (
-	StateServing  = "serving"
-	StateCreating = "creating"
-	StateUpdating = "updating"
-	StateDeleting = "deleting"
-	StateStopped  = "stopped"
-	StateFailed   = "failed"
-)
-
-// EndpointState is the endpoint's state. The API sends an object; a bare string is accepted too.
-type EndpointState struct {
-	State   string `json:"state"`
+// EndpointStatus is an endpoint's or a worker's status. The API sends an object; a bare string is
+// accepted too. Values are kept verbatim: see Phase for what the client makes of them.
+type EndpointStatus struct {
+	Status  string `json:"status"`
 	Error   string `json:"error,omitempty"`
 	Message string `json:"message,omitempty"`
 }
 
 // Worker is one running (or starting) worker of an endpoint.
 type Worker struct {
-	ID      string        `json:"id"`
-	State   EndpointState `json:"state"`
-	Healthy bool          `json:"healthy"`
-	Log     string        `json:"log,omitempty"`
+	ID     string         `json:"id"`
+	Status EndpointStatus `json:"status"`
+	Log    string         `json:"log,omitempty"`
+	Health bool           `json:"health"`
+	Drain  bool           `json:"drain"`
 }
 
 // EndpointLimits are the account's parameter limits from /endpoint/limit.
@@ -154,14 +146,57 @@ type Cluster struct {
 	SupportInstanceNetwork bool     `json:"supportInstanceNetwork"`
 }
 
-// Product is a serverless GPU product. Price is in 1/100000 USD per hour.
+// Product is a serverless GPU product from GET /gpus/v2/products. Field meanings beyond the names
+// are not documented (novita-api-v2.md section 6); prices are kept raw, with their unit and
+// precision as sent.
 type Product struct {
-	ID              string   `json:"id"`
-	Name            string   `json:"name"`
-	Price           Int      `json:"price"`
-	Regions         []string `json:"regions"` // cluster ids
-	AvailableDeploy bool     `json:"availableDeploy"`
-	InventoryState  string   `json:"inventoryState"` // none, low, normal, high
+	ID             string       `json:"id"`
+	Name           string       `json:"name"`
+	Type           string       `json:"type"`
+	Category       string       `json:"category"`
+	Description    string       `json:"description"`
+	RegionIDs      []string     `json:"region_ids"` // cluster ids
+	ResourceSpec   ResourceSpec `json:"resource_spec"`
+	Pricing        Pricing      `json:"pricing"`
+	BillingMethods []string     `json:"billing_methods"`
+	InventoryState string       `json:"inventory_state"`
+	Deployable     bool         `json:"deployable"`
+}
+
+// ResourceSpec is what one worker of a product gets.
+type ResourceSpec struct {
+	GPU struct {
+		SpecID       string `json:"spec_id"`
+		Name         string `json:"name"`
+		MemoryGB     Int    `json:"memory_gb"`
+		Min          Int    `json:"min"` // GPUs per worker
+		Max          Int    `json:"max"`
+		Available    Int    `json:"available"`
+		MaxAvailable Int    `json:"max_available"`
+	} `json:"gpu"`
+	CPU      Int `json:"cpu"`
+	MemoryGB Int `json:"memory_gb"`
+	Rootfs   struct {
+		MinGB  Int `json:"min_gb"`
+		MaxGB  Int `json:"max_gb"`
+		FreeGB Int `json:"free_gb"`
+	} `json:"rootfs"`
+}
+
+// Pricing is a product's prices as the API sends them: integers in units the docs do not name,
+// with Precision digits.
+type Pricing struct {
+	Precision         Int    `json:"precision"`
+	Postpaid          *Price `json:"postpaid"`
+	Spot              *Price `json:"spot"`
+	StoragePricePerGB Int    `json:"storage_price_per_gb"`
+}
+
+// Price is one billing method's price.
+type Price struct {
+	BasePrice  Int    `json:"base_price"`
+	FinalPrice Int    `json:"final_price"`
+	Unit       string `json:"unit"` // for example "per_hour"
 }
 
 // CloudStorage is a network storage volume.

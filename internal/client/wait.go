@@ -59,11 +59,11 @@ func (c *Client) WaitForEndpointServing(ctx context.Context, id string) (*Endpoi
 			return nil, fmt.Errorf("waiting for endpoint %s to serve: %w", id, err)
 		case err == nil:
 			p.transient = 0
-			switch ep.State.State {
-			case StateServing:
+			switch ep.Status.Readiness() {
+			case Ready:
 				return ep, nil
-			case StateFailed, StateStopped, StateDeleting:
-				return ep, &EndpointFailedError{ID: id, State: ep.State.State, Message: stateMessage(ep.State)}
+			case WillNotServe:
+				return ep, &EndpointFailedError{ID: id, State: ep.Status.Status, Message: stateMessage(ep.Status)}
 			}
 		}
 		if err := p.wait(ctx); err != nil {
@@ -73,7 +73,7 @@ func (c *Client) WaitForEndpointServing(ctx context.Context, id string) (*Endpoi
 }
 
 // stateMessage joins the state's message and error, whichever are set.
-func stateMessage(s EndpointState) string {
+func stateMessage(s EndpointStatus) string {
 	switch {
 	case s.Message != "" && s.Error != "" && s.Message != s.Error:
 		return s.Message + " (" + s.Error + ")"

@@ -19,6 +19,16 @@ type accountCatalog struct {
 type catalogCache struct {
 	mu  sync.Mutex
 	cat *accountCatalog
+
+	limitsWarned sync.Once
+}
+
+// warnLimitsOnce is true the first time it is called: the "limits not available" warning is
+// shown once per run, not once per endpoint.
+func (c *catalogCache) warnLimitsOnce() bool {
+	first := false
+	c.limitsWarned.Do(func() { first = true })
+	return first
 }
 
 // catalog returns the account catalogue, reading it from the API on first use.
@@ -28,7 +38,12 @@ func (d *providerData) catalog(ctx context.Context) (*accountCatalog, error) {
 	if d.catalogCache.cat != nil {
 		return d.catalogCache.cat, nil
 	}
+	// Limits stay on v1 (v2 documents none); an account that answers not found is checked
+	// without them (Limits nil).
 	limits, err := d.client.GetEndpointLimits(ctx)
+	if client.IsNotFound(err) {
+		limits, err = nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}

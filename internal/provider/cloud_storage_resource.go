@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -238,7 +237,7 @@ func (r *cloudStorageResource) ModifyPlan(ctx context.Context, req resource.Modi
 			"Reading the clusters to check cluster_id failed: "+err.Error())
 		return
 	}
-	if summary, detail := storageClusterError(cat.Clusters, plan.ClusterID.ValueString()); summary != "" {
+	if summary, detail := clusterNetworkStorageError(cat.Clusters, plan.ClusterID.ValueString()); summary != "" {
 		resp.Diagnostics.AddAttributeError(path.Root("cluster_id"), summary, detail)
 	}
 }
@@ -255,32 +254,6 @@ func shrinkError(stateSize, planSize types.Int64) string {
 	return fmt.Sprintf("size_gb would go from %d to %d GB. Shrinking cloud storage would lose data and is not supported: "+
 		"storage can only grow. Keep size_gb at %d or more, or replace the storage (for example with `terraform apply -replace`) if its data may be lost.",
 		stateSize.ValueInt64(), planSize.ValueInt64(), stateSize.ValueInt64())
-}
-
-// storageClusterError explains (a diagnostic summary and detail) why id cannot host network
-// storage, naming the clusters that can; both are empty when it can.
-func storageClusterError(clusters []client.Cluster, id string) (string, string) {
-	var supported []string
-	found := false
-	for _, c := range clusters {
-		if c.SupportNetworkStorage {
-			supported = append(supported, fmt.Sprintf("%s (%s)", c.ID, c.Name))
-			if c.ID == id {
-				return "", ""
-			}
-		}
-		if c.ID == id {
-			found = true
-		}
-	}
-	list := "none"
-	if len(supported) > 0 {
-		list = strings.Join(supported, ", ")
-	}
-	if !found {
-		return "Unknown Cluster", fmt.Sprintf("Cluster %q does not exist in this account. Clusters that support network storage: %s.", id, list)
-	}
-	return "Cluster Does Not Support Network Storage", fmt.Sprintf("Cluster %q does not support network storage. Clusters that do: %s.", id, list)
 }
 
 func (r *cloudStorageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -369,9 +342,7 @@ func (r *cloudStorageResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	id := state.ID.ValueString()
 	if state.DeletionProtection.ValueBool() {
-		resp.Diagnostics.AddError("Cloud Storage Is Protected From Deletion",
-			fmt.Sprintf("Storage %s (%s) has deletion_protection = true, so it was not deleted. "+
-				"Set deletion_protection = false and apply first if you really mean to delete it and its data.", id, state.Name.ValueString()))
+		resp.Diagnostics.AddError(deletionProtected("cloud storage", id))
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultCloudStorageDeleteTimeout)
@@ -390,8 +361,8 @@ func (r *cloudStorageResource) ImportState(ctx context.Context, req resource.Imp
 
 // mountsStorage reports whether endpoint e mounts the network storage id.
 func mountsStorage(e client.Endpoint, id string) bool {
-	for _, v := range e.VolumeMounts {
-		if v.Type == "network" && v.ID == id {
+	for _, v := range e.Volumes {
+		if v.Type == mountNetwork && v.ID == id {
 			return true
 		}
 	}

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
 )
@@ -32,4 +34,37 @@ func apiMessage(err error) string {
 		return apiErr.Message
 	}
 	return err.Error()
+}
+
+// clusterNetworkStorageError explains (a diagnostic summary and detail) why id cannot host network
+// storage, naming the clusters that can; both are empty when it can.
+func clusterNetworkStorageError(clusters []client.Cluster, id string) (string, string) {
+	var supported []string
+	found := false
+	for _, c := range clusters {
+		if c.SupportNetworkStorage {
+			supported = append(supported, fmt.Sprintf("%s (%s)", c.ID, c.Name))
+			if c.ID == id {
+				return "", ""
+			}
+		}
+		if c.ID == id {
+			found = true
+		}
+	}
+	list := "none"
+	if len(supported) > 0 {
+		list = strings.Join(supported, ", ")
+	}
+	if !found {
+		return "Unknown Cluster", fmt.Sprintf("Cluster %q does not exist in this account. Clusters that support network storage: %s.", id, list)
+	}
+	return "Cluster Does Not Support Network Storage", fmt.Sprintf("Cluster %q does not support network storage. Clusters that do: %s.", id, list)
+}
+
+
+// deletionProtected is the error of a destroy refused by deletion_protection.
+func deletionProtected(kind, id string) (string, string) {
+	return titleCase(kind) + " Is Protected from Deletion", fmt.Sprintf(
+		"%s %s has deletion_protection = true, so it was not deleted. To destroy it, set deletion_protection = false, run terraform apply, then destroy.", titleCase(kind), id)
 }

@@ -41,12 +41,7 @@ func (d *endpointDataSource) ConfigValidators(context.Context) []datasource.Conf
 }
 
 func (d *endpointDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	str := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
-	num := func(desc string) schema.Int64Attribute {
-		return schema.Int64Attribute{MarkdownDescription: desc, Computed: true}
-	}
+	str, num := computedString, computedInt
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads an existing Novita serverless endpoint by `id` or `app_name` (exactly one). " +
 			"It exposes the attributes of the `novita_endpoint` resource and the endpoint's workers. " +
@@ -66,7 +61,7 @@ func (d *endpointDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			"type":                   str("`async` or `sync`."),
 			"product_id":             str("Serverless GPU product of the workers."),
 			"gpu_count":              num("GPUs per worker."),
-			"cuda_version":           str("CUDA version of the workers."),
+			"min_cuda_version":       str("The workers' minimum CUDA version."),
 			"min_workers":            num("Workers kept running even without requests."),
 			"max_workers":            num("Most workers the endpoint scales to."),
 			"idle_timeout":           num("Seconds an idle worker is kept."),
@@ -75,14 +70,17 @@ func (d *endpointDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			"image":                  str("Container image reference."),
 			"registry_credential_id": str("Registry credential used to pull the image."),
 			"command":                str("Container start command."),
+			"entrypoint":             str("Container entrypoint."),
 			"port":                   num("The worker's HTTP port."),
 			"health_check_path":      str("HTTP path of the worker's health check."),
+			"health_check_port":      num("Port of the worker's health check."),
 			"system_disk_gb":         num("System disk per worker, GB."),
 			"cluster_id":             str("Cluster the workers run in."),
-			"state":                  str("Endpoint state: `serving` when it takes requests."),
+			"state":                  str("Endpoint status as Novita reports it: `running` when it takes requests."),
 			"state_message":          str("Novita's message about the state."),
 			"url":                    str("The endpoint's HTTP entry point."),
-			"endpoint_name":          str("Name on the job gateway: `<id>-<app_name>`."),
+			"endpoint_name":          str("Name on the job gateway (see the `novita_endpoint` resource)."),
+			"created_at":             num("When the endpoint was created, Unix seconds."),
 			"scaling_policy": schema.SingleNestedAttribute{
 				MarkdownDescription: "How workers scale: `type` (`queue` or `concurrency`) and `value`.",
 				Computed:            true,
@@ -110,9 +108,11 @@ func (d *endpointDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				MarkdownDescription: "The endpoint's current workers.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":      str("Worker id."),
-					"state":   str("Worker state; `running` when usable."),
-					"healthy": schema.BoolAttribute{MarkdownDescription: "Whether the worker passes its health check.", Computed: true},
+					"id":     str("Worker id."),
+					"status": str("Worker status as Novita reports it; `ready` when it takes jobs."),
+					"health": schema.BoolAttribute{MarkdownDescription: "Whether the worker passes its health check.", Computed: true},
+					"drain":  schema.BoolAttribute{MarkdownDescription: "Whether the worker is draining (finishing its jobs before it goes).", Computed: true},
+					"log":    str("Address of the worker's log."),
 				}},
 			},
 		},
@@ -125,8 +125,7 @@ func (d *endpointDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data == nil || d.data.client == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", "The novita provider was not configured before the data source was read. This is a bug in the provider; please report it.")
+	if !requireClient(d.data, &resp.Diagnostics) {
 		return
 	}
 	e, summary, detail := d.lookup(ctx, m)
@@ -144,18 +143,14 @@ func (d *endpointDataSource) lookup(ctx context.Context, m endpointDataSourceMod
 	id := m.ID.ValueString()
 	if m.ID.IsNull() {
 		appName := m.AppName.ValueString()
-		list, err := d.data.client.ListEndpoints(ctx)
+		found, err := d.data.client.FindEndpointByAppName(ctx, appName)
 		if err != nil {
 			return nil, "Unable to List Endpoints", fmt.Sprintf("Looking up the endpoint with app_name %q failed: %s", appName, err)
 		}
-		for _, e := range list {
-			if e.AppName == appName {
-				id = e.ID
-			}
-		}
-		if id == "" {
+		if found == nil {
 			return nil, "Endpoint Not Found", fmt.Sprintf("No endpoint with app_name %q exists in this account.", appName)
 		}
+		id = found.ID
 	}
 	e, err := d.data.client.GetEndpoint(ctx, id)
 	if client.IsNotFound(err) {

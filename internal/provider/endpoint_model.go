@@ -22,7 +22,7 @@ type endpointAttrs struct {
 	Type                 types.String `tfsdk:"type"`
 	ProductID            types.String `tfsdk:"product_id"`
 	GPUCount             types.Int64  `tfsdk:"gpu_count"`
-	CudaVersion          types.String `tfsdk:"cuda_version"`
+	MinCudaVersion       types.String `tfsdk:"min_cuda_version"`
 	MinWorkers           types.Int64  `tfsdk:"min_workers"`
 	MaxWorkers           types.Int64  `tfsdk:"max_workers"`
 	IdleTimeout          types.Int64  `tfsdk:"idle_timeout"`
@@ -32,8 +32,10 @@ type endpointAttrs struct {
 	Image                types.String `tfsdk:"image"`
 	RegistryCredentialID types.String `tfsdk:"registry_credential_id"`
 	Command              types.String `tfsdk:"command"`
+	Entrypoint           types.String `tfsdk:"entrypoint"`
 	Port                 types.Int64  `tfsdk:"port"`
 	HealthCheckPath      types.String `tfsdk:"health_check_path"`
+	HealthCheckPort      types.Int64  `tfsdk:"health_check_port"`
 	SystemDiskGB         types.Int64  `tfsdk:"system_disk_gb"`
 	ClusterID            types.String `tfsdk:"cluster_id"`
 	VolumeMounts         types.List   `tfsdk:"volume_mounts"`
@@ -41,6 +43,7 @@ type endpointAttrs struct {
 	StateMessage         types.String `tfsdk:"state_message"`
 	URL                  types.String `tfsdk:"url"`
 	EndpointName         types.String `tfsdk:"endpoint_name"`
+	EnvKeys              types.List   `tfsdk:"env_keys"` // names only, never values
 }
 
 // endpointResourceModel is novita_endpoint's resource state.
@@ -58,8 +61,8 @@ type endpointResourceModel struct {
 // endpointDataSourceModel is novita_endpoint's data source state.
 type endpointDataSourceModel struct {
 	endpointAttrs
-	EnvKeys types.List `tfsdk:"env_keys"`
-	Workers types.List `tfsdk:"workers"`
+	CreatedAt types.Int64 `tfsdk:"created_at"`
+	Workers   types.List  `tfsdk:"workers"`
 }
 
 type scalingPolicyModel struct {
@@ -74,11 +77,6 @@ type volumeMountModel struct {
 	MountPath      types.String `tfsdk:"mount_path"`
 }
 
-type workerModel struct {
-	ID      types.String `tfsdk:"id"`
-	State   types.String `tfsdk:"state"`
-	Healthy types.Bool   `tfsdk:"healthy"`
-}
 
 // Volume mount types.
 const (
@@ -98,68 +96,81 @@ var (
 		"mount_path":       types.StringType,
 	}
 	workerAttrTypes = map[string]attr.Type{
-		"id":      types.StringType,
-		"state":   types.StringType,
-		"healthy": types.BoolType,
+		"id":     types.StringType,
+		"status": types.StringType,
+		"health": types.BoolType,
+		"drain":  types.BoolType,
+		"log":    types.StringType,
 	}
 )
 
 // ---- Terraform -> API ----
 
-// toSpec builds the API's endpoint body from a plan whose values are all known (as at apply).
+// toSpec builds the API's create body from a plan whose values are all known (as at apply).
 // woEnv holds the write-only secret variables, read from the configuration. Server-defaulted
 // values still unknown on create are left out, so the API picks them.
 func (m endpointResourceModel) toSpec(ctx context.Context, woEnv map[string]string) (client.EndpointSpec, diag.Diagnostics) {
+	cfg, diags := m.toConfig(ctx, woEnv)
+	return client.EndpointSpec{Type: m.Type.ValueString(), AppName: m.AppName.ValueString(), EndpointConfig: cfg}, diags
+}
+
+// toConfig builds the configuration that create and update (PUT, sent in full) share. The
+// mapping from attribute names to v2 fields lives here and in fromAPI only: min_workers ->
+// min_replicas, max_concurrency -> max_concurrent_per_worker, gpu_count -> gpu_num,
+// system_disk_gb -> rootfs_size_gb, registry_credential_id -> registry_auth_id, port -> ports[0],
+// cluster_id -> region_id (Novita's v1 cluster ids are its v2 region ids [decided]).
+func (m endpointResourceModel) toConfig(ctx context.Context, woEnv map[string]string) (client.EndpointConfig, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	spec := client.EndpointSpec{
-		Name:    m.Name.ValueString(),
-		AppName: m.AppName.ValueString(),
-		Type:    m.Type.ValueString(),
+	cfg := client.EndpointConfig{
+		Name:           m.Name.ValueString(),
+		ProductID:      m.ProductID.ValueString(),
+		Image:          m.Image.ValueString(),
+		RegistryAuthID: m.RegistryCredentialID.ValueString(),
+		Entrypoint:     m.Entrypoint.ValueString(),
+		Command:        m.Command.ValueString(),
 		WorkerConfig: client.WorkerConfig{
-			MinNum:         client.Int(m.MinWorkers.ValueInt64()),
-			MaxNum:         client.Int(m.MaxWorkers.ValueInt64()),
-			FreeTimeout:    client.Int(m.IdleTimeout.ValueInt64()),
-			MaxConcurrent:  client.Int(m.MaxConcurrency.ValueInt64()),
-			GPUNum:         client.Int(m.GPUCount.ValueInt64()),
-			RequestTimeout: client.Int(m.RequestTimeout.ValueInt64()),
-			CudaVersion:    m.CudaVersion.ValueString(),
+			MinReplicas:            client.Int(m.MinWorkers.ValueInt64()),
+			MaxReplicas:            client.Int(m.MaxWorkers.ValueInt64()),
+			IdleTimeout:            client.Int(m.IdleTimeout.ValueInt64()),
+			MaxConcurrentPerWorker: client.Int(m.MaxConcurrency.ValueInt64()),
+			GPUNum:                 client.Int(m.GPUCount.ValueInt64()),
+			RootfsSizeGB:           client.Int(m.SystemDiskGB.ValueInt64()),
+			MinCudaVersion:         m.MinCudaVersion.ValueString(),
+			RequestTimeout:         client.Int(m.RequestTimeout.ValueInt64()),
 		},
-		Ports: []client.Port{{Port: client.Int(m.Port.ValueInt64())}},
-		Image: client.Image{
-			Image:   m.Image.ValueString(),
-			AuthID:  m.RegistryCredentialID.ValueString(),
-			Command: m.Command.ValueString(),
-		},
-		Products:     []client.ProductRef{{ID: m.ProductID.ValueString()}},
-		RootfsSize:   client.Int(m.SystemDiskGB.ValueInt64()),
-		VolumeMounts: []client.VolumeMount{},
-		ClusterID:    m.ClusterID.ValueString(),
+		Ports:    []client.Int{client.Int(m.Port.ValueInt64())},
+		Volumes:  []client.Volume{},
+		RegionID: m.ClusterID.ValueString(),
 	}
 	if p, d := m.scalingPolicy(ctx); d.HasError() {
 		diags.Append(d...)
 	} else if p != nil {
-		spec.Policy = client.Policy{Type: p.Type.ValueString(), Value: client.Int(p.Value.ValueInt64())}
+		cfg.Policy = client.Policy{Type: p.Type.ValueString(), Value: client.Int(p.Value.ValueInt64())}
 	}
 	mounts, d := m.volumeMounts(ctx)
 	diags.Append(d...)
 	for _, vm := range mounts {
-		spec.VolumeMounts = append(spec.VolumeMounts, client.VolumeMount{
-			Type:      vm.Type.ValueString(),
-			Size:      client.Int(vm.SizeGB.ValueInt64()),
-			ID:        vm.CloudStorageID.ValueString(),
-			MountPath: vm.MountPath.ValueString(),
+		cfg.Volumes = append(cfg.Volumes, client.Volume{
+			ID:         vm.CloudStorageID.ValueString(),
+			Type:       vm.Type.ValueString(),
+			Size:       client.Int(vm.SizeGB.ValueInt64()),
+			MountPoint: vm.MountPath.ValueString(),
 		})
 	}
-	if !m.HealthCheckPath.IsNull() && !m.HealthCheckPath.IsUnknown() {
-		spec.Healthy = &client.HealthCheck{Path: m.HealthCheckPath.ValueString()}
+	if known(m.HealthCheckPath) {
+		port := m.HealthCheckPort
+		if !known(port) {
+			port = m.Port
+		}
+		cfg.HealthCheck = &client.HealthCheck{Path: m.HealthCheckPath.ValueString(), Port: client.Int(port.ValueInt64())}
 	}
 
 	plain, d := stringMap(ctx, m.Env)
 	diags.Append(d...)
 	secret, d := stringMap(ctx, m.SecretEnv)
 	diags.Append(d...)
-	spec.Envs = envList(plain, secret, woEnv)
-	return spec, diags
+	cfg.Envs = envList(plain, secret, woEnv)
+	return cfg, diags
 }
 
 // envList merges the variable maps into the API's list, sorted by key so that bodies are stable.
@@ -176,7 +187,7 @@ func envList(maps ...map[string]string) []client.Env {
 
 // scalingPolicy decodes the scaling_policy object; nil when it is null or unknown.
 func (a endpointAttrs) scalingPolicy(ctx context.Context) (*scalingPolicyModel, diag.Diagnostics) {
-	if a.ScalingPolicy.IsNull() || a.ScalingPolicy.IsUnknown() {
+	if !known(a.ScalingPolicy) {
 		return nil, nil
 	}
 	var p scalingPolicyModel
@@ -186,22 +197,12 @@ func (a endpointAttrs) scalingPolicy(ctx context.Context) (*scalingPolicyModel, 
 
 // volumeMounts decodes the volume_mounts list; nil when it is null or unknown.
 func (a endpointAttrs) volumeMounts(ctx context.Context) ([]volumeMountModel, diag.Diagnostics) {
-	if a.VolumeMounts.IsNull() || a.VolumeMounts.IsUnknown() {
+	if !known(a.VolumeMounts) {
 		return nil, nil
 	}
 	var mounts []volumeMountModel
 	diags := a.VolumeMounts.ElementsAs(ctx, &mounts, false)
 	return mounts, diags
-}
-
-// stringMap decodes a map(string); nil when it is null or unknown.
-func stringMap(ctx context.Context, m types.Map) (map[string]string, diag.Diagnostics) {
-	if m.IsNull() || m.IsUnknown() {
-		return nil, nil
-	}
-	out := map[string]string{}
-	diags := m.ElementsAs(ctx, &out, false)
-	return out, diags
 }
 
 // ---- API -> Terraform ----
@@ -218,20 +219,19 @@ func (a *endpointAttrs) fromAPI(e *client.Endpoint) diag.Diagnostics {
 	a.AppName = types.StringValue(e.AppName)
 	if e.Type != "" {
 		a.Type = types.StringValue(e.Type)
-	} else if a.Type.IsNull() || a.Type.IsUnknown() {
-		a.Type = types.StringValue("async") // the API's default; older responses omit it
+	} else if !known(a.Type) {
+		a.Type = types.StringValue(client.EndpointAsync) // list items carry no type; async is the default
 	}
-	if len(e.Products) > 0 {
-		a.ProductID = types.StringValue(e.Products[0].ID)
-	}
+	a.ProductID = types.StringValue(e.ProductID)
 	wc := e.WorkerConfig
 	a.GPUCount = types.Int64Value(int64(wc.GPUNum))
-	a.CudaVersion = optionalString(wc.CudaVersion, a.CudaVersion)
-	a.MinWorkers = types.Int64Value(int64(wc.MinNum))
-	a.MaxWorkers = types.Int64Value(int64(wc.MaxNum))
-	a.IdleTimeout = types.Int64Value(int64(wc.FreeTimeout))
-	a.MaxConcurrency = types.Int64Value(int64(wc.MaxConcurrent))
+	a.MinCudaVersion = optionalString(wc.MinCudaVersion, a.MinCudaVersion)
+	a.MinWorkers = types.Int64Value(int64(wc.MinReplicas))
+	a.MaxWorkers = types.Int64Value(int64(wc.MaxReplicas))
+	a.IdleTimeout = types.Int64Value(int64(wc.IdleTimeout))
+	a.MaxConcurrency = types.Int64Value(int64(wc.MaxConcurrentPerWorker))
 	a.RequestTimeout = optionalInt(wc.RequestTimeout, a.RequestTimeout)
+	a.SystemDiskGB = optionalInt(wc.RootfsSizeGB, a.SystemDiskGB)
 
 	policy, d := types.ObjectValue(scalingPolicyAttrTypes, map[string]attr.Value{
 		"type":  types.StringValue(e.Policy.Type),
@@ -240,42 +240,51 @@ func (a *endpointAttrs) fromAPI(e *client.Endpoint) diag.Diagnostics {
 	diags.Append(d...)
 	a.ScalingPolicy = policy
 
-	a.Image = types.StringValue(e.Image.Image)
-	a.RegistryCredentialID = optionalString(e.Image.AuthID, a.RegistryCredentialID)
-	a.Command = optionalString(e.Image.Command, a.Command)
+	a.Image = types.StringValue(e.Image)
+	a.RegistryCredentialID = optionalString(e.RegistryAuthID, a.RegistryCredentialID)
+	a.Command = optionalString(e.Command, a.Command)
+	a.Entrypoint = optionalString(e.Entrypoint, a.Entrypoint)
+	a.Port = types.Int64Null()
 	if len(e.Ports) > 0 {
-		a.Port = types.Int64Value(int64(e.Ports[0].Port))
-	} else {
-		a.Port = types.Int64Null()
+		a.Port = types.Int64Value(int64(e.Ports[0]))
 	}
-	healthPath := ""
-	if e.Healthy != nil {
-		healthPath = e.Healthy.Path
+	healthPath, healthPort := "", a.Port
+	if hc := e.HealthCheck; hc != nil {
+		healthPath = hc.Path
+		if hc.Port != 0 {
+			healthPort = types.Int64Value(int64(hc.Port))
+		}
 	}
 	a.HealthCheckPath = optionalString(healthPath, a.HealthCheckPath)
-	a.SystemDiskGB = optionalInt(e.RootfsSize, a.SystemDiskGB)
-	a.ClusterID = optionalString(e.ClusterID, a.ClusterID)
+	a.HealthCheckPort = healthPort
+	a.ClusterID = optionalString(e.RegionID, a.ClusterID)
 
-	mounts, d := volumeMountsFromAPI(e.VolumeMounts, a.VolumeMounts)
+	mounts, d := volumeMountsFromAPI(e.Volumes, a.VolumeMounts)
 	diags.Append(d...)
 	a.VolumeMounts = mounts
 
-	a.State = types.StringValue(e.State.State)
-	msg := e.State.Message
+	a.State = types.StringValue(e.Status.Status)
+	msg := e.Status.Message
 	if msg == "" {
-		msg = e.State.Error
+		msg = e.Status.Error
 	}
 	a.StateMessage = types.StringValue(msg)
 	a.URL = types.StringValue(e.URL)
-	a.EndpointName = types.StringValue(client.JobName(a.ID.ValueString(), e.AppName))
+	jobName := e.JobName
+	if jobName == "" {
+		jobName = client.JobName(a.ID.ValueString(), e.AppName)
+	}
+	a.EndpointName = types.StringValue(jobName)
+	a.EnvKeys, d = envKeysValue(envMapOf(e.Envs))
+	diags.Append(d...)
 	return diags
 }
 
 // volumeMountsFromAPI maps the API's mounts. A network mount's size is the storage's and not
 // configurable, so it is left null; an empty list stays null when the user had none.
-func volumeMountsFromAPI(in []client.VolumeMount, prior types.List) (types.List, diag.Diagnostics) {
+func volumeMountsFromAPI(in []client.Volume, prior types.List) (types.List, diag.Diagnostics) {
 	elemType := types.ObjectType{AttrTypes: volumeMountAttrTypes}
-	if len(in) == 0 && (prior.IsNull() || prior.IsUnknown()) {
+	if len(in) == 0 && !known(prior) {
 		return types.ListNull(elemType), nil
 	}
 	var diags diag.Diagnostics
@@ -285,7 +294,7 @@ func volumeMountsFromAPI(in []client.VolumeMount, prior types.List) (types.List,
 			"type":             types.StringValue(vm.Type),
 			"cloud_storage_id": types.StringNull(),
 			"size_gb":          types.Int64Null(),
-			"mount_path":       types.StringValue(vm.MountPath),
+			"mount_path":       types.StringValue(vm.MountPoint),
 		}
 		if vm.Type == mountNetwork {
 			v["cloud_storage_id"] = types.StringValue(vm.ID)
@@ -299,46 +308,6 @@ func volumeMountsFromAPI(in []client.VolumeMount, prior types.List) (types.List,
 	list, d := types.ListValue(elemType, elems)
 	diags.Append(d...)
 	return list, diags
-}
-
-// envFromAPI sorts the API's single list of variables into the resource's maps: keys that came
-// from secret_env_wo (woKeys) are dropped, keys the prior secret_env held stay secret, and
-// every other key is a plain variable. Empty maps stay null when the prior map was null.
-//
-// woKeys is nil only for an imported endpoint whose configuration has not been adopted yet (see
-// adoptImportedEnv). Nothing then tells plain, secret and write-only variables apart, and a
-// write-only value must never reach state, so env and secret_env stay null until the first plan
-// compares the configuration with the live variables.
-func (m *endpointResourceModel) envFromAPI(ctx context.Context, envs []client.Env, woKeys map[string]bool) diag.Diagnostics {
-	m.SecretEnvWO = types.MapNull(types.StringType)
-	if woKeys == nil {
-		m.Env, m.SecretEnv = types.MapNull(types.StringType), types.MapNull(types.StringType)
-		return nil
-	}
-	var diags diag.Diagnostics
-	priorSecret, d := stringMap(ctx, m.SecretEnv)
-	diags.Append(d...)
-	plain, secret := map[string]string{}, map[string]string{}
-	for _, e := range envs {
-		switch {
-		case woKeys[e.Key]:
-		case hasKey(priorSecret, e.Key):
-			secret[e.Key] = e.Value
-		default:
-			plain[e.Key] = e.Value
-		}
-	}
-	var dd diag.Diagnostics
-	m.Env, dd = optionalMap(plain, m.Env)
-	diags.Append(dd...)
-	m.SecretEnv, dd = optionalMap(secret, m.SecretEnv)
-	diags.Append(dd...)
-	return diags
-}
-
-func hasKey(m map[string]string, k string) bool {
-	_, ok := m[k]
-	return ok
 }
 
 // fromAPI overwrites the resource model with the endpoint, keeping the provider-side settings
@@ -362,25 +331,15 @@ func (m *endpointResourceModel) fromAPI(ctx context.Context, e *client.Endpoint,
 // fromAPI fills the data source model; env_keys carries names only, never values.
 func (m *endpointDataSourceModel) fromAPI(e *client.Endpoint) diag.Diagnostics {
 	diags := m.endpointAttrs.fromAPI(e)
-	keys := []attr.Value{}
-	names := make([]string, 0, len(e.Envs))
-	for _, env := range e.Envs {
-		names = append(names, env.Key)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		keys = append(keys, types.StringValue(k))
-	}
-	list, d := types.ListValue(types.StringType, keys)
-	diags.Append(d...)
-	m.EnvKeys = list
-
+	m.CreatedAt = types.Int64Value(int64(e.CreatedAt))
 	workers := []attr.Value{}
 	for _, w := range e.Workers {
 		obj, d := types.ObjectValue(workerAttrTypes, map[string]attr.Value{
-			"id":      types.StringValue(w.ID),
-			"state":   types.StringValue(w.State.State),
-			"healthy": types.BoolValue(w.Healthy),
+			"id":     types.StringValue(w.ID),
+			"status": types.StringValue(w.Status.Status),
+			"health": types.BoolValue(w.Health),
+			"drain":  types.BoolValue(w.Drain),
+			"log":    types.StringValue(w.Log),
 		})
 		diags.Append(d...)
 		workers = append(workers, obj)
@@ -391,47 +350,20 @@ func (m *endpointDataSourceModel) fromAPI(e *client.Endpoint) diag.Diagnostics {
 	return diags
 }
 
-// optionalString maps an API string to an optional attribute: "" is null unless the user
-// had set "" explicitly.
-func optionalString(v string, prior types.String) types.String {
-	if v == "" && (prior.IsNull() || prior.IsUnknown()) {
-		return types.StringNull()
-	}
-	return types.StringValue(v)
-}
-
-// optionalInt maps an API integer to an optional attribute: 0 (absent) is null unless the user
-// had set 0 explicitly.
-func optionalInt(v client.Int, prior types.Int64) types.Int64 {
-	if v == 0 && (prior.IsNull() || prior.IsUnknown()) {
-		return types.Int64Null()
-	}
-	return types.Int64Value(int64(v))
-}
-
-// optionalMap maps API variables to an optional map: empty is null unless the prior map was empty.
-func optionalMap(v map[string]string, prior types.Map) (types.Map, diag.Diagnostics) {
-	if len(v) == 0 && (prior.IsNull() || prior.IsUnknown()) {
-		return types.MapNull(types.StringType), nil
-	}
-	elems := make(map[string]attr.Value, len(v))
-	for k, val := range v {
-		elems[k] = types.StringValue(val)
-	}
-	return types.MapValue(types.StringType, elems)
-}
-
 // nullUnknowns replaces the values still unknown after create (computed ones the API has not
 // reported yet) with null, so that the id can be saved before waiting.
 func (m *endpointResourceModel) nullUnknowns() {
-	for _, s := range []*types.String{&m.Name, &m.AppName, &m.CudaVersion, &m.ClusterID, &m.State, &m.StateMessage, &m.URL, &m.EndpointName, &m.HealthCheckPath, &m.Command, &m.RegistryCredentialID} {
+	for _, s := range []*types.String{&m.Name, &m.AppName, &m.MinCudaVersion, &m.ClusterID, &m.State, &m.StateMessage, &m.URL, &m.EndpointName, &m.HealthCheckPath, &m.Command, &m.Entrypoint, &m.RegistryCredentialID} {
 		if s.IsUnknown() {
 			*s = types.StringNull()
 		}
 	}
-	for _, i := range []*types.Int64{&m.RequestTimeout, &m.SystemDiskGB, &m.SecretEnvWOVersion} {
+	for _, i := range []*types.Int64{&m.RequestTimeout, &m.SystemDiskGB, &m.SecretEnvWOVersion, &m.HealthCheckPort} {
 		if i.IsUnknown() {
 			*i = types.Int64Null()
 		}
+	}
+	if m.EnvKeys.IsUnknown() {
+		m.EnvKeys = types.ListNull(types.StringType)
 	}
 }

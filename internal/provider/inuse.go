@@ -90,7 +90,7 @@ func retryWhileInUse(ctx context.Context, timeout time.Duration, reason string, 
 // ("endpoint a (name), b (name)"), or "an endpoint" when there are none or listing fails.
 func endpointsUsing(ctx context.Context, c *client.Client, uses func(client.Endpoint) bool) string {
 	const fallback = "an endpoint"
-	eps, err := c.ListEndpoints(ctx)
+	eps, err := c.ListEndpoints(ctx, "")
 	if err != nil {
 		return fallback
 	}

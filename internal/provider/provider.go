@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -207,4 +208,14 @@ func configuredData(raw any, add func(summary, detail string)) *providerData {
 		return nil
 	}
 	return d
+}
+
+// requireClient reports whether the provider was configured; every resource calls it before
+// using the API (Terraform configures the provider first, so false is a provider bug).
+func requireClient(data *providerData, diags *diag.Diagnostics) bool {
+	if data == nil || data.client == nil {
+		diags.AddError("Provider Not Configured", "The novita provider was not configured before this resource was used. This is a bug in the provider; please report it.")
+		return false
+	}
+	return true
 }

@@ -56,7 +56,7 @@ var credentialInUse = inUse{
 	replaced:     "a registry credential",
 	resourceType: "novita_registry_credential",
 	del:          (*client.Client).DeleteRegistryCredential,
-	usedBy:       func(e client.Endpoint, id string) bool { return e.Image.AuthID == id },
+	usedBy:       func(e client.Endpoint, id string) bool { return e.RegistryAuthID == id },
 }
 
 // NewRegistryCredentialResource returns the novita_registry_credential resource.
