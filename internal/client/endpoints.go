@@ -265,9 +265,9 @@ const (
 type Readiness int
 
 const (
-	NotReadyYet Readiness = iota // creating, updating, or a status the client does not know
-	Ready                        // serving jobs
-	WillNotServe                 // failed, stopped or deleting: it will not serve by itself
+	NotReadyYet  Readiness = iota // creating, updating, or a status the client does not know
+	Ready                         // serving jobs
+	WillNotServe                  // failed, stopped or deleting: it will not serve by itself
 )
 
 // statusReadiness is the one table from API statuses to readiness. "serving" is v1's word for

@@ -118,18 +118,18 @@ func TestStorageClusterError(t *testing.T) {
 		{ID: "b", Name: "B", SupportNetworkStorage: false},
 		{ID: "c", Name: "C", SupportNetworkStorage: true},
 	}
-	if summary, detail := storageClusterError(clusters, "c"); summary != "" || detail != "" {
+	if summary, detail := clusterNetworkStorageError(clusters, "c"); summary != "" || detail != "" {
 		t.Errorf("supported cluster refused: %q %q", summary, detail)
 	}
-	summary, detail := storageClusterError(clusters, "b")
+	summary, detail := clusterNetworkStorageError(clusters, "b")
 	if summary != "Cluster Does Not Support Network Storage" || !strings.Contains(detail, `"b" does not support network storage`) || !strings.Contains(detail, "a (A), c (C)") {
 		t.Errorf("unsupported cluster: %q %q", summary, detail)
 	}
-	summary, detail = storageClusterError(clusters, "zz")
+	summary, detail = clusterNetworkStorageError(clusters, "zz")
 	if summary != "Unknown Cluster" || !strings.Contains(detail, `"zz" does not exist`) || !strings.Contains(detail, "a (A), c (C)") {
 		t.Errorf("unknown cluster: %q %q", summary, detail)
 	}
-	if _, detail := storageClusterError(nil, "a"); !strings.Contains(detail, "none") {
+	if _, detail := clusterNetworkStorageError(nil, "a"); !strings.Contains(detail, "none") {
 		t.Errorf("no clusters: %q", detail)
 	}
 }

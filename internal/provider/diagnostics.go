@@ -62,7 +62,6 @@ func clusterNetworkStorageError(clusters []client.Cluster, id string) (string, s
 	return "Cluster Does Not Support Network Storage", fmt.Sprintf("Cluster %q does not support network storage. Clusters that do: %s.", id, list)
 }
 
-
 // deletionProtected is the error of a destroy refused by deletion_protection.
 func deletionProtected(kind, id string) (string, string) {
 	return titleCase(kind) + " Is Protected from Deletion", fmt.Sprintf(

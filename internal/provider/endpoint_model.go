@@ -77,7 +77,6 @@ type volumeMountModel struct {
 	MountPath      types.String `tfsdk:"mount_path"`
 }
 
-
 // Volume mount types.
 const (
 	mountNetwork = "network"

@@ -23,7 +23,7 @@ func testEndpointModel(t *testing.T) endpointResourceModel {
 			Type:                 types.StringValue("async"),
 			ProductID:            types.StringValue("SL-serverless-1"),
 			GPUCount:             types.Int64Value(1),
-			CudaVersion:          types.StringUnknown(),
+			MinCudaVersion:       types.StringUnknown(),
 			MinWorkers:           types.Int64Value(0),
 			MaxWorkers:           types.Int64Value(3),
 			IdleTimeout:          types.Int64Value(60),
@@ -33,8 +33,10 @@ func testEndpointModel(t *testing.T) endpointResourceModel {
 			Image:                types.StringValue("novitalabs/comfyui-worker:v0.0.1"),
 			RegistryCredentialID: types.StringNull(),
 			Command:              types.StringNull(),
+			Entrypoint:           types.StringNull(),
 			Port:                 types.Int64Value(8080),
 			HealthCheckPath:      types.StringValue("/health"),
+			HealthCheckPort:      types.Int64Value(8080),
 			SystemDiskGB:         types.Int64Unknown(),
 			ClusterID:            types.StringUnknown(),
 			VolumeMounts: mountsValue(t,
@@ -44,6 +46,7 @@ func testEndpointModel(t *testing.T) endpointResourceModel {
 			StateMessage: types.StringUnknown(),
 			URL:          types.StringUnknown(),
 			EndpointName: types.StringUnknown(),
+			EnvKeys:      types.ListUnknown(types.StringType),
 		},
 		Env:                mapValue(t, map[string]string{"BUCKET_NAME": "images", "BUCKET_ENDPOINT_URL": "https://s3.us-east-1.amazonaws.com"}),
 		SecretEnv:          mapValue(t, map[string]string{"BUCKET_ACCESS_KEY_ID": "AKIA"}),
@@ -91,26 +94,28 @@ func TestEndpointToSpec_MapsEveryFieldAndMergesEnvs(t *testing.T) {
 		t.Fatal(d)
 	}
 	want := client.EndpointSpec{
-		Name:    "comfy",
-		AppName: "comfy-app",
 		Type:    "async",
-		WorkerConfig: client.WorkerConfig{
-			MinNum: 0, MaxNum: 3, FreeTimeout: 60, MaxConcurrent: 1, GPUNum: 1,
-			// unknown on create: left for the API to default
-			RequestTimeout: 0, CudaVersion: "",
+		AppName: "comfy-app",
+		EndpointConfig: client.EndpointConfig{
+			Name:      "comfy",
+			ProductID: "SL-serverless-1",
+			Image:     "novitalabs/comfyui-worker:v0.0.1",
+			WorkerConfig: client.WorkerConfig{
+				MinReplicas: 0, MaxReplicas: 3, IdleTimeout: 60, MaxConcurrentPerWorker: 1, GPUNum: 1,
+				// unknown on create: left for the API to default
+				RequestTimeout: 0, MinCudaVersion: "", RootfsSizeGB: 0,
+			},
+			Ports:   []client.Int{8080},
+			Policy:  client.Policy{Type: "concurrency", Value: 1},
+			Volumes: []client.Volume{{Type: "local", Size: 20, MountPoint: "/cache"}},
+			Envs: []client.Env{
+				{Key: "BUCKET_ACCESS_KEY_ID", Value: "AKIA"},
+				{Key: "BUCKET_ENDPOINT_URL", Value: "https://s3.us-east-1.amazonaws.com"},
+				{Key: "BUCKET_NAME", Value: "images"},
+				{Key: "BUCKET_SECRET_ACCESS_KEY", Value: "s3cr3t"},
+			},
+			HealthCheck: &client.HealthCheck{Path: "/health", Port: 8080},
 		},
-		Ports:        []client.Port{{Port: 8080}},
-		Policy:       client.Policy{Type: "concurrency", Value: 1},
-		Image:        client.Image{Image: "novitalabs/comfyui-worker:v0.0.1"},
-		Products:     []client.ProductRef{{ID: "SL-serverless-1"}},
-		VolumeMounts: []client.VolumeMount{{Type: "local", Size: 20, MountPath: "/cache"}},
-		Envs: []client.Env{
-			{Key: "BUCKET_ACCESS_KEY_ID", Value: "AKIA"},
-			{Key: "BUCKET_ENDPOINT_URL", Value: "https://s3.us-east-1.amazonaws.com"},
-			{Key: "BUCKET_NAME", Value: "images"},
-			{Key: "BUCKET_SECRET_ACCESS_KEY", Value: "s3cr3t"},
-		},
-		Healthy: &client.HealthCheck{Path: "/health"},
 	}
 	if !reflect.DeepEqual(spec, want) {
 		t.Fatalf("toSpec:\n got %+v\nwant %+v", spec, want)
@@ -133,14 +138,19 @@ func TestEndpointToSpec_EmptyListsAreSentNotNull(t *testing.T) {
 	}
 	var raw map[string]any
 	_ = json.Unmarshal(b, &raw)
-	if mounts, ok := raw["volumeMounts"].([]any); !ok || len(mounts) != 0 {
-		t.Errorf("volumeMounts = %#v, want []", raw["volumeMounts"])
+	if mounts, ok := raw["volumes"].([]any); !ok || len(mounts) != 0 {
+		t.Errorf("volumes = %#v, want []", raw["volumes"])
 	}
 	if envs, ok := raw["envs"].([]any); !ok || len(envs) != 0 {
 		t.Errorf("envs = %#v, want []", raw["envs"])
 	}
-	if spec.Healthy != nil {
-		t.Errorf("healthy = %+v, want omitted", spec.Healthy)
+	if _, sent := raw["health_check"]; sent {
+		t.Errorf("health_check = %+v, want omitted", raw["health_check"])
+	}
+	for _, key := range []string{"type", "name", "product_id", "image", "registry_auth_id", "entrypoint", "command", "worker_config", "policy", "ports"} {
+		if _, sent := raw[key]; !sent {
+			t.Errorf("%s is not sent; the v2 body must carry it in full", key)
+		}
 	}
 }
 
@@ -154,21 +164,23 @@ func apiEndpoint(t *testing.T, js string) *client.Endpoint {
 	return &e
 }
 
+// testEndpointJSON is a v2 GET answer in the documented shape, with a number as a string.
 const testEndpointJSON = `{
-  "id": "0123456789abcdef", "name": "comfy", "appName": "comfy-app", "type": "async",
-  "url": "https://0123456789abcdef.async.example", "state": {"state": "serving", "error": "", "message": ""},
-  "workerConfig": {"minNum": 0, "maxNum": 3, "freeTimeout": "60", "maxConcurrent": "1", "gpuNum": 1,
-                   "requestTimeout": 3600, "cudaVersion": "12.4"},
-  "ports": [{"port": "8080"}], "policy": {"type": "concurrency", "value": "1"},
-  "image": {"image": "novitalabs/comfyui-worker:v0.0.1", "authId": "", "command": ""},
-  "products": [{"id": "SL-serverless-1"}], "rootfsSize": 100,
-  "volumeMounts": [{"type": "local", "size": 20, "id": "", "mountPath": "/cache"},
-                   {"type": "network", "size": 500, "id": "st-1", "mountPath": "/models"}],
-  "clusterID": "us-dallas-1",
+  "id": "0123456789abcdef", "type": "async", "name": "comfy", "app_name": "comfy-app",
+  "status": {"status": "running", "error": "", "message": ""},
+  "url": "https://0123456789abcdef.async.example", "product_id": "SL-serverless-1",
+  "worker_config": {"min_replicas": 0, "max_replicas": 3, "idle_timeout": "60", "max_concurrent_per_worker": 1,
+                    "gpu_num": 1, "rootfs_size_gb": 100, "min_cuda_version": "12.4", "request_timeout": 3600},
+  "policy": {"type": "concurrency", "value": 1},
+  "image": "novitalabs/comfyui-worker:v0.0.1", "registry_auth_id": "", "entrypoint": "", "command": "",
+  "volumes": [{"id": "", "type": "local", "size": 20, "mount_point": "/cache"},
+              {"id": "st-1", "type": "network", "mount_point": "/models"}],
   "envs": [{"key": "BUCKET_NAME", "value": "images"}, {"key": "BUCKET_ACCESS_KEY_ID", "value": "AKIA"},
            {"key": "BUCKET_SECRET_ACCESS_KEY", "value": "s3cr3t"}, {"key": "ADDED_BY_HAND", "value": "x"}],
-  "healthy": {"path": "/health", "initialDelay": 10},
-  "workers": [{"id": "w1", "state": {"state": "running"}, "healthy": true}]
+  "ports": [8080],
+  "workers": [{"id": "w1", "status": {"status": "ready", "error": "", "message": ""}, "log": "https://logs.example/w1", "health": true, "drain": false}],
+  "health_check": {"path": "/health", "port": 8081},
+  "region_id": "us-dallas-1", "member_id": "m-1", "owner_id": "550e8400-e29b-41d4-a716-446655440000", "created_at": 1710000000
 }`
 
 func TestEndpointFromAPI_MapsEveryFieldAndSplitsEnvs(t *testing.T) {
@@ -183,7 +195,7 @@ func TestEndpointFromAPI_MapsEveryFieldAndSplitsEnvs(t *testing.T) {
 	checks := map[string][2]attr.Value{
 		"id":              {m.ID, types.StringValue("0123456789abcdef")},
 		"app_name":        {m.AppName, types.StringValue("comfy-app")},
-		"cuda_version":    {m.CudaVersion, types.StringValue("12.4")},
+		"min_cuda_ver":    {m.MinCudaVersion, types.StringValue("12.4")},
 		"idle_timeout":    {m.IdleTimeout, types.Int64Value(60)},
 		"max_concurrency": {m.MaxConcurrency, types.Int64Value(1)},
 		"request_timeout": {m.RequestTimeout, types.Int64Value(3600)},
@@ -193,7 +205,10 @@ func TestEndpointFromAPI_MapsEveryFieldAndSplitsEnvs(t *testing.T) {
 		"registry_cred":   {m.RegistryCredentialID, types.StringNull()},
 		"command":         {m.Command, types.StringNull()},
 		"health":          {m.HealthCheckPath, types.StringValue("/health")},
-		"state":           {m.State, types.StringValue("serving")},
+		"health_port":     {m.HealthCheckPort, types.Int64Value(8081)},
+		"entrypoint":      {m.Entrypoint, types.StringNull()},
+		"product_id":      {m.ProductID, types.StringValue("SL-serverless-1")},
+		"state":           {m.State, types.StringValue("running")},
 		"url":             {m.URL, types.StringValue("https://0123456789abcdef.async.example")},
 		"endpoint_name":   {m.EndpointName, types.StringValue("0123456789abcdef-comfy-app")},
 		"policy":          {m.ScalingPolicy, policyValue(t, "concurrency", 1)},
@@ -216,7 +231,7 @@ func TestEndpointFromAPI_MapsEveryFieldAndSplitsEnvs(t *testing.T) {
 func TestEndpointFromAPI_ImportDefaultsAndNulls(t *testing.T) {
 	ctx := context.Background()
 	e := apiEndpoint(t, testEndpointJSON)
-	e.VolumeMounts = nil
+	e.Volumes = nil
 	e.Name = ""
 	// After import only the id is known: no variable is read (nothing tells plain, secret and
 	// write-only ones apart, and a write-only value must not reach state), provider-side
@@ -240,7 +255,7 @@ func TestEndpointFromAPI_ImportDefaultsAndNulls(t *testing.T) {
 func TestEndpointFromAPI_KeepsExplicitEmptyValues(t *testing.T) {
 	ctx := context.Background()
 	e := apiEndpoint(t, testEndpointJSON)
-	e.Name, e.VolumeMounts, e.Envs = "", []client.VolumeMount{}, []client.Env{}
+	e.Name, e.Volumes, e.Envs = "", []client.Volume{}, []client.Env{}
 	m := testEndpointModel(t)
 	m.Name = types.StringValue("")
 	m.VolumeMounts = mountsValue(t, []volumeMountModel{}...)
@@ -267,12 +282,15 @@ func TestEndpointDataSourceFromAPI_NamesOnlyAndWorkers(t *testing.T) {
 	if !m.EnvKeys.Equal(wantKeys) {
 		t.Errorf("env_keys = %s, want %s", m.EnvKeys, wantKeys)
 	}
-	var workers []workerModel
-	if d := m.Workers.ElementsAs(ctx, &workers, false); d.HasError() {
-		t.Fatal(d)
+	wantWorker, _ := types.ObjectValue(workerAttrTypes, map[string]attr.Value{
+		"id": types.StringValue("w1"), "status": types.StringValue("ready"), "health": types.BoolValue(true),
+		"drain": types.BoolValue(false), "log": types.StringValue("https://logs.example/w1"),
+	})
+	if elems := m.Workers.Elements(); len(elems) != 1 || !elems[0].Equal(wantWorker) {
+		t.Errorf("workers = %s, want [%s]", m.Workers, wantWorker)
 	}
-	if len(workers) != 1 || workers[0].ID.ValueString() != "w1" || workers[0].State.ValueString() != "running" || !workers[0].Healthy.ValueBool() {
-		t.Errorf("workers = %+v, want one running healthy w1", workers)
+	if m.CreatedAt.ValueInt64() != 1710000000 {
+		t.Errorf("created_at = %s, want 1710000000", m.CreatedAt)
 	}
 	if m.AppName.ValueString() != "comfy-app" || m.MaxWorkers.ValueInt64() != 3 {
 		t.Errorf("shared attributes not mapped: app_name %s, max_workers %s", m.AppName, m.MaxWorkers)
@@ -284,7 +302,7 @@ func TestEndpointNullUnknowns_LeavesStateSavable(t *testing.T) {
 	m.ID = types.StringValue("abc")
 	m.nullUnknowns()
 	for name, v := range map[string]attr.Value{
-		"cuda_version": m.CudaVersion, "request_timeout": m.RequestTimeout, "system_disk_gb": m.SystemDiskGB,
+		"min_cuda_version": m.MinCudaVersion, "env_keys": m.EnvKeys, "request_timeout": m.RequestTimeout, "system_disk_gb": m.SystemDiskGB,
 		"cluster_id": m.ClusterID, "state": m.State, "url": m.URL, "endpoint_name": m.EndpointName,
 	} {
 		if v.IsUnknown() {
@@ -293,5 +311,50 @@ func TestEndpointNullUnknowns_LeavesStateSavable(t *testing.T) {
 	}
 	if m.AppName.ValueString() != "comfy-app" || m.ID.ValueString() != "abc" {
 		t.Errorf("known values changed: app_name %s, id %s", m.AppName, m.ID)
+	}
+}
+
+func TestEndpointFromAPI_UnknownStatusIsKeptVerbatim(t *testing.T) {
+	e := apiEndpoint(t, testEndpointJSON)
+	e.Status = client.EndpointStatus{Status: "migrating", Message: "moving to another node"}
+	var m endpointDataSourceModel
+	if d := m.fromAPI(e); d.HasError() {
+		t.Fatal(d)
+	}
+	if m.State.ValueString() != "migrating" || m.StateMessage.ValueString() != "moving to another node" {
+		t.Errorf("state = %s (%s), want the API's migrating and its message", m.State, m.StateMessage)
+	}
+}
+
+func TestEndpointFromAPI_HealthCheckPortDefaultsToPort(t *testing.T) {
+	e := apiEndpoint(t, testEndpointJSON)
+	e.HealthCheck = &client.HealthCheck{Path: "/health"} // no port in the answer
+	var m endpointDataSourceModel
+	if d := m.fromAPI(e); d.HasError() {
+		t.Fatal(d)
+	}
+	if m.HealthCheckPort.ValueInt64() != 8080 {
+		t.Errorf("health_check_port = %s, want the port 8080", m.HealthCheckPort)
+	}
+}
+
+func TestDecideImportedEnv(t *testing.T) {
+	live := map[string]string{"BUCKET_NAME": "images", "HF_TOKEN": "hf_x"}
+	for _, tc := range []struct {
+		name       string
+		configured map[string]string
+		want       importedEnvDecision
+	}{
+		{"generated config sets nothing", map[string]string{}, importedEnvDecision{Removed: []string{"BUCKET_NAME", "HF_TOKEN"}}},
+		{"matching config adopts", map[string]string{"BUCKET_NAME": "images", "HF_TOKEN": "hf_x"}, importedEnvDecision{Adopt: true}},
+		{"one left out", map[string]string{"BUCKET_NAME": "images"}, importedEnvDecision{Removed: []string{"HF_TOKEN"}}},
+		{"one changed", map[string]string{"BUCKET_NAME": "other", "HF_TOKEN": "hf_x"}, importedEnvDecision{Changed: []string{"BUCKET_NAME"}}},
+		{"one added", map[string]string{"BUCKET_NAME": "images", "HF_TOKEN": "hf_x", "NEW": "1"}, importedEnvDecision{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := decideImportedEnv(tc.configured, live); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("decideImportedEnv = %+v, want %+v", got, tc.want)
+			}
+		})
 	}
 }

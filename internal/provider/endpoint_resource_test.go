@@ -39,8 +39,8 @@ func testCatalog() *accountCatalog {
 			MinRequestTimeout: 1, MaxRequestTimeout: 3600, CudaVersionList: []string{"11.8", "12.4"},
 		},
 		Products: []client.Product{
-			{ID: "SL-serverless-1", Name: "RTX 4090 24GB", Regions: []string{"us-dallas-1", "eu-frankfurt-1"}},
-			{ID: "SL-serverless-3", Name: "RTX 5090 32GB", Regions: []string{"us-dallas-1", "ap-singapore-1"}},
+			{ID: "SL-serverless-1", Name: "RTX 4090 24GB", RegionIDs: []string{"us-dallas-1", "eu-frankfurt-1"}},
+			{ID: "SL-serverless-3", Name: "RTX 5090 32GB", RegionIDs: []string{"us-dallas-1", "ap-singapore-1"}},
 		},
 		Clusters: []client.Cluster{
 			{ID: "us-dallas-1", SupportNetworkStorage: true},
@@ -90,14 +90,14 @@ func TestCheckEndpointPlan(t *testing.T) {
 			m.VolumeMounts = mountsValue(t, volumeMountModel{Type: types.StringValue("local"), CloudStorageID: types.StringNull(), SizeGB: types.Int64Value(1), MountPath: types.StringValue("/x")})
 		}, "volume_mounts[0].size_gb", []string{"between 10 and 1000"}},
 		{"unknown product", func(m *endpointResourceModel) { m.ProductID = types.StringValue("SL-nope") }, "product_id", []string{`"SL-nope"`, "SL-serverless-1 (RTX 4090 24GB)", "SL-serverless-3"}},
-		{"unknown cuda version", func(m *endpointResourceModel) { m.CudaVersion = types.StringValue("10.0") }, "cuda_version", []string{`"10.0"`, "11.8, 12.4"}},
+		{"unknown cuda version", func(m *endpointResourceModel) { m.MinCudaVersion = types.StringValue("10.0") }, "min_cuda_version", []string{`"10.0"`, "11.8, 12.4"}},
 		{"unknown cluster", func(m *endpointResourceModel) { m.ClusterID = types.StringValue("mars-1") }, "cluster_id", []string{`"mars-1"`, "us-dallas-1"}},
 		{"product not in cluster", func(m *endpointResourceModel) { m.ClusterID = types.StringValue("ap-singapore-1") }, "cluster_id", []string{"not offered", "us-dallas-1, eu-frankfurt-1"}},
 		{"cluster without network storage", func(m *endpointResourceModel) {
 			m.ProductID = types.StringValue("SL-serverless-3")
 			m.ClusterID = types.StringValue("ap-singapore-1")
 			m.VolumeMounts = mountsValue(t, network)
-		}, "cluster_id", []string{"does not support network storage", "us-dallas-1, eu-frankfurt-1"}},
+		}, "cluster_id", []string{"does not support network storage", "us-dallas-1", "eu-frankfurt-1"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -276,7 +276,7 @@ func TestAccEndpointResource_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(addr, tfjsonpath.New("id")),
 					newID.AddStateValue(addr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("serving")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("running")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("type"), knownvalue.StringExact("async")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("endpoint_name"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]+-`+regexp.QuoteMeta(appA)+`$`))),
 					// server-defaulted values are read back
@@ -285,7 +285,7 @@ func TestAccEndpointResource_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cluster_id"), knownvalue.NotNull()),
 				},
 				Check: checkAPIEndpoint(env, addr, func(ep *client.Endpoint) error {
-					if ep.WorkerConfig.MaxNum != 2 || ep.Policy.Type != "queue" || envMap(ep.Envs)["MODE"] != "a" {
+					if ep.WorkerConfig.MaxReplicas != 2 || ep.Policy.Type != "queue" || envMap(ep.Envs)["MODE"] != "a" {
 						return fmt.Errorf("emulator endpoint = %+v", ep)
 					}
 					return nil
@@ -322,7 +322,7 @@ func TestAccEndpointResource_lifecycle(t *testing.T) {
 					})),
 				},
 				Check: checkAPIEndpoint(env, addr, func(ep *client.Endpoint) error {
-					if ep.WorkerConfig.MaxNum != 3 || ep.Policy.Type != "concurrency" || ep.Policy.Value != 2 ||
+					if ep.WorkerConfig.MaxReplicas != 3 || ep.Policy.Type != "concurrency" || ep.Policy.Value != 2 ||
 						envMap(ep.Envs)["MODE"] != "b" || envMap(ep.Envs)["EXTRA"] != "1" {
 						return fmt.Errorf("update did not reach the emulator: %+v", ep)
 					}
@@ -389,8 +389,8 @@ func TestAccEndpointResource_drift(t *testing.T) {
 					if err != nil {
 						t.Fatalf("reading endpoint %s: %v", id, err)
 					}
-					spec := ep.EndpointSpec
-					spec.WorkerConfig.MaxNum = 7
+					spec := ep.EndpointConfig
+					spec.WorkerConfig.MaxReplicas = 7
 					spec.Policy.Value = 99
 					spec.Envs = append(spec.Envs, client.Env{Key: "INJECTED", Value: "x"})
 					if err := env.api.UpdateEndpoint(ctx, id, spec); err != nil {
@@ -412,8 +412,8 @@ func TestAccEndpointResource_drift(t *testing.T) {
 					if ep.ID != id {
 						return fmt.Errorf("endpoint was replaced (%s -> %s), want an in-place update", id, ep.ID)
 					}
-					if _, injected := envMap(ep.Envs)["INJECTED"]; ep.WorkerConfig.MaxNum != 2 || ep.Policy.Value != 30 || injected {
-						return fmt.Errorf("drift not corrected: max %d, policy %d, envs %v", ep.WorkerConfig.MaxNum, ep.Policy.Value, ep.Envs)
+					if _, injected := envMap(ep.Envs)["INJECTED"]; ep.WorkerConfig.MaxReplicas != 2 || ep.Policy.Value != 30 || injected {
+						return fmt.Errorf("drift not corrected: max %d, policy %d, envs %v", ep.WorkerConfig.MaxReplicas, ep.Policy.Value, ep.Envs)
 					}
 					return nil
 				}),
@@ -495,7 +495,7 @@ resource "novita_endpoint" "comfy" {
 						"BUCKET_ACCESS_KEY_ID": knownvalue.StringExact("AKIAEXAMPLE"),
 					})),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("env"), knownvalue.MapSizeExact(2)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("serving")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("running")),
 				},
 				Check: resource.ComposeTestCheckFunc(secretReached("first-wo-secret"), notInState("first-wo-secret")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -578,13 +578,13 @@ func TestAccEndpointResource_failedDeploymentIsTainted(t *testing.T) {
 // emuEndpointStates lists the account's endpoints with their states, through the API.
 func emuEndpointStates(t *testing.T, env *testEnv) map[string]string {
 	t.Helper()
-	list, err := env.api.ListEndpoints(context.Background())
+	list, err := env.api.ListEndpoints(context.Background(), "")
 	if err != nil {
 		t.Fatalf("listing endpoints: %v", err)
 	}
 	out := map[string]string{}
 	for _, e := range list {
-		out[e.ID] = e.State.State
+		out[e.ID] = e.Status.Status
 	}
 	return out
 }
@@ -601,7 +601,7 @@ func TestAccEndpointResource_waitForReady(t *testing.T) {
 			{
 				// A create timeout shorter than the deployment fails clearly; the id is kept.
 				Config:      env.config(env.endpointHCL(t, "test", map[string]string{"timeouts": `{ create = "1s" }`})),
-				ExpectError: regexp.MustCompile(`(?s)Timed Out Waiting for Endpoint.*not serving within 1s\s+\(timeouts.create\)`),
+				ExpectError: regexp.MustCompile(`(?s)Timed Out Waiting for Endpoint.*not running within 1s\s+\(timeouts.create\)`),
 			},
 			{
 				// The timed-out endpoint is in state (tainted): the next apply replaces it, and
@@ -616,7 +616,7 @@ func TestAccEndpointResource_waitForReady(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("serving")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("running")),
 				},
 				Check: func(s *terraform.State) error {
 					id, err := endpointStateID(s, addr)
@@ -694,7 +694,7 @@ func TestAccEndpointResource_planTimeErrors(t *testing.T) {
 		{map[string]string{"max_workers": strconv.Itoa(int(limits.MaxWorkerNum) + 1)}, between("max_workers", limits.MinWorkerNum, limits.MaxWorkerNum)},
 		{map[string]string{"idle_timeout": strconv.Itoa(int(limits.MaxFreeTimeout) + 1)}, between("idle_timeout", limits.MinFreeTimeout, limits.MaxFreeTimeout)},
 		{map[string]string{"product_id": `"no-such-product"`}, `(?s)Unknown GPU Product.*` + regexp.QuoteMeta(env.productID(t, testGPU))},
-		{map[string]string{"cuda_version": `"9.0.404"`}, `(?s)Unsupported CUDA Version.*` + regexp.QuoteMeta(limits.CudaVersionList[len(limits.CudaVersionList)-1])},
+		{map[string]string{"min_cuda_version": `"9.0.404"`}, `(?s)Unsupported CUDA Version.*` + regexp.QuoteMeta(limits.CudaVersionList[len(limits.CudaVersionList)-1])},
 	}
 	steps := make([]resource.TestStep, 0, len(cases))
 	for _, c := range cases {
@@ -775,19 +775,19 @@ func TestAccEndpointResource_importThenAdopt(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newTestEnv(t)
 			const addr = "novita_endpoint.adopted"
-			id := env.createEndpoint(t, client.EndpointSpec{
+			id := env.createEndpoint(t, client.EndpointSpec{Type: client.EndpointAsync, EndpointConfig: client.EndpointConfig{
 				Name: "made-by-hand",
 				WorkerConfig: client.WorkerConfig{
-					MinNum: 0, MaxNum: 2, FreeTimeout: 60, MaxConcurrent: 1, GPUNum: 1,
+					MinReplicas: 0, MaxReplicas: 2, IdleTimeout: 60, MaxConcurrentPerWorker: 1, GPUNum: 1,
 				},
-				Ports:    []client.Port{{Port: 8080}},
-				Policy:   client.Policy{Type: "queue", Value: 30},
-				Image:    client.Image{Image: "novitalabs/sleep-worker:latest"},
-				Products: []client.ProductRef{{ID: env.productID(t, testGPU)}},
+				Ports:     []client.Int{8080},
+				Policy:    client.Policy{Type: "queue", Value: 30},
+				Image:     "novitalabs/sleep-worker:latest",
+				ProductID: env.productID(t, testGPU),
 				Envs: []client.Env{
 					{Key: "PLAIN", Value: "plain-value"}, {Key: "SECRET", Value: "secret-value"}, {Key: "WO", Value: "live-wo-value"},
 				},
-			})
+			}})
 			if _, err := env.api.WaitForEndpointServing(t.Context(), id); err != nil {
 				t.Fatalf("waiting for endpoint %s: %v", id, err)
 			}
@@ -795,7 +795,7 @@ func TestAccEndpointResource_importThenAdopt(t *testing.T) {
 				if env.Emu == nil {
 					return 0
 				}
-				return env.Emu.Requests("/gpu-instance/openapi/v1/endpoint/update")
+				return env.Emu.Requests("PUT /gpus/v2/endpoints/{endpoint_id}")
 			}
 			updatesBefore := updates()
 			cfg := env.config(fmt.Sprintf(`
@@ -936,8 +936,8 @@ resource "novita_cloud_storage" "models" {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("volume_mounts").AtSliceIndex(1).AtMapKey("size_gb"), knownvalue.Int64Exact(50)),
 				},
 				Check: checkAPIEndpoint(env, addr, func(ep *client.Endpoint) error {
-					if len(ep.VolumeMounts) != 2 || ep.VolumeMounts[0].Type != "network" || ep.VolumeMounts[0].MountPath != "/models" || ep.ClusterID != home {
-						return fmt.Errorf("mounts not as configured: %+v in %s", ep.VolumeMounts, ep.ClusterID)
+					if len(ep.Volumes) != 2 || ep.Volumes[0].Type != "network" || ep.Volumes[0].MountPoint != "/models" || ep.RegionID != home {
+						return fmt.Errorf("mounts not as configured: %+v in %s", ep.Volumes, ep.RegionID)
 					}
 					return nil
 				}),
@@ -966,7 +966,7 @@ func TestAccEndpointResource_catalogUnavailableDoesNotFailPlan(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: env.config(env.endpointHCL(t, "test", nil)),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("novita_endpoint.test", tfjsonpath.New("state"), knownvalue.StringExact("serving")),
+				statecheck.ExpectKnownValue("novita_endpoint.test", tfjsonpath.New("state"), knownvalue.StringExact("running")),
 			},
 		}},
 	})
@@ -1022,12 +1022,12 @@ resource "novita_registry_credential" "pull" {
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("serving")),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("running")),
 			},
 			Check: resource.ComposeTestCheckFunc(
 				checkAPIEndpoint(env, addr, func(ep *client.Endpoint) error {
-					if ep.Image.AuthID == "" || len(ep.VolumeMounts) != 1 || ep.VolumeMounts[0].ID == "" {
-						return fmt.Errorf("endpoint does not use the credential and storage: image %+v, mounts %+v", ep.Image, ep.VolumeMounts)
+					if ep.RegistryAuthID == "" || len(ep.Volumes) != 1 || ep.Volumes[0].ID == "" {
+						return fmt.Errorf("endpoint does not use the credential and storage: image %+v, mounts %+v", ep.Image, ep.Volumes)
 					}
 					return nil
 				}),

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,44 +20,59 @@ import (
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
 )
 
-func TestGPUProductFromAPI_price(t *testing.T) {
-	tests := []struct {
-		price client.Int
-		want  float64
-	}{
-		{69000, 0.69},
-		{289000, 2.89},
-		{100000, 1},
-		{1, 0.00001},
-		{0, 0},
+// testProductJSON is one product of GET /gpus/v2/products as Novita's documents show it
+// (novita-api-v2.md section 6.2), with the category a serverless listing carries.
+const testProductJSON = `{
+  "id": "prod-a100-80g", "name": "A100-80G", "type": "gpu", "category": "serverless", "description": "NVIDIA A100 80GB",
+  "region_ids": ["c-east-1"],
+  "resource_spec": {
+    "gpu": {"spec_id": "spec-a100-80g", "name": "A100", "memory_gb": 80, "min": 1, "max": 8, "available": 6, "max_available": 6},
+    "cpu": 16, "memory_gb": 128, "rootfs": {"min_gb": 50, "max_gb": 500, "free_gb": 50}
+  },
+  "pricing": {
+    "precision": 3,
+    "postpaid": {"base_price": 18000, "final_price": 12600, "unit": "per_hour"},
+    "spot": {"base_price": 12600, "final_price": 6000, "unit": "per_hour"},
+    "prepaid": [{"spec_id": "spec_a100_1m", "duration_months": 1, "final_price": 9072000, "base_price": 12960000}],
+    "storage_price_per_gb": 50
+  },
+  "billing_methods": ["postpaid", "prepaid", "spot"], "inventory_state": "normal", "deployable": true,
+  "activity": {"is_activity_product": false, "active": false, "purchasable": true}
+}`
+
+func TestGPUProductFromAPI_documentedExample(t *testing.T) {
+	var p client.Product
+	if err := json.Unmarshal([]byte(testProductJSON), &p); err != nil {
+		t.Fatalf("decoding the documented product: %v", err)
 	}
-	for _, tt := range tests {
-		got := gpuProductFromAPI(client.Product{ID: "p", Price: tt.price}).PricePerHourUSD.ValueFloat64()
-		if got != tt.want {
-			t.Errorf("price %d: price_per_hour_usd = %v, want %v", tt.price, got, tt.want)
-		}
+	got := gpuProductFromAPI(p)
+	want := gpuProductModel{
+		ID: types.StringValue("prod-a100-80g"), Name: types.StringValue("A100-80G"), Description: types.StringValue("NVIDIA A100 80GB"),
+		GPUName: types.StringValue("A100"), GPUMemoryGB: types.Int64Value(80),
+		GPUsPerWorkerMin: types.Int64Value(1), GPUsPerWorkerMax: types.Int64Value(8), GPUsAvailable: types.Int64Value(6),
+		ClusterIDs: []string{"c-east-1"}, Deployable: types.BoolValue(true), InventoryState: types.StringValue("normal"),
+		SystemDiskMinGB: types.Int64Value(50), SystemDiskMaxGB: types.Int64Value(500), SystemDiskFreeGB: types.Int64Value(50),
+		PricePrecision: types.Int64Value(3), PriceUnit: types.StringValue("per_hour"),
+		PostpaidBasePrice: types.Int64Value(18000), PostpaidPrice: types.Int64Value(12600),
+		BillingMethods: []string{"postpaid", "prepaid", "spot"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("gpuProductFromAPI:\n got %+v\nwant %+v", got, want)
 	}
 }
 
-func TestGPUProductFromAPI_fields(t *testing.T) {
-	got := gpuProductFromAPI(client.Product{
-		ID: "SL-serverless-9", Name: "L40S 48GB", Price: 50000, Regions: []string{"c1", "c2"},
-		AvailableDeploy: false, InventoryState: "none",
-	})
-	if got.ID.ValueString() != "SL-serverless-9" || got.Name.ValueString() != "L40S 48GB" ||
-		strings.Join(got.Clusters, ",") != "c1,c2" || got.Available.ValueBool() || got.Inventory.ValueString() != "none" {
-		t.Errorf("gpuProductFromAPI() = %+v", got)
-	}
-	if none := gpuProductFromAPI(client.Product{ID: "x"}); none.Clusters == nil {
-		t.Error("a product without regions must map to an empty clusters list, not null")
+func TestGPUProductFromAPI_noPostpaidPriceIsNull(t *testing.T) {
+	got := gpuProductFromAPI(client.Product{ID: "x"})
+	if !got.PriceUnit.IsNull() || !got.PostpaidPrice.IsNull() || got.ClusterIDs == nil || got.BillingMethods == nil {
+		t.Errorf("gpuProductFromAPI(no prices) = %+v; want null prices and empty (not null) lists", got)
 	}
 }
 
 func TestFilterProducts(t *testing.T) {
 	all := []client.Product{
-		{ID: "p3", Name: "RTX 5090 32GB", Regions: []string{"us"}, AvailableDeploy: true},
-		{ID: "p1", Name: "RTX 4090 24GB", Regions: []string{"us", "eu"}, AvailableDeploy: true},
-		{ID: "p2", Name: "H100 SXM 80GB", Regions: []string{"eu"}, AvailableDeploy: false},
+		{ID: "p3", Name: "RTX 5090 32GB", RegionIDs: []string{"us"}, Deployable: true},
+		{ID: "p1", Name: "RTX 4090 24GB", RegionIDs: []string{"us", "eu"}, Deployable: true},
+		{ID: "p2", Name: "H100 SXM 80GB", RegionIDs: []string{"eu"}, Deployable: false},
 	}
 	ids := func(ms []gpuProductModel) string {
 		var out []string
@@ -134,9 +151,9 @@ func TestAccGPUProductsDataSource_filters(t *testing.T) {
 		}
 		return n
 	}
-	cluster := first.Regions[0]
+	cluster := first.RegionIDs[0]
 	inCluster := count(func(p client.Product) bool {
-		for _, r := range p.Regions {
+		for _, r := range p.RegionIDs {
 			if r == cluster {
 				return true
 			}
@@ -144,7 +161,7 @@ func TestAccGPUProductsDataSource_filters(t *testing.T) {
 		return false
 	})
 	rtx := count(func(p client.Product) bool { return strings.HasPrefix(strings.ToUpper(p.Name), "RTX") })
-	available := count(func(p client.Product) bool { return p.AvailableDeploy })
+	available := count(func(p client.Product) bool { return p.Deployable })
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -175,23 +192,21 @@ data "novita_gpu_products" "none" {
 }
 
 output "in_cluster_all_offered_there" {
-  value = alltrue([for p in data.novita_gpu_products.in_cluster.products : contains(p.clusters, %q)])
+  value = alltrue([for p in data.novita_gpu_products.in_cluster.products : contains(p.cluster_ids, %q)])
 }
 
 output "available_all_available" {
-  value = alltrue([for p in data.novita_gpu_products.available.products : p.available])
+  value = alltrue([for p in data.novita_gpu_products.available.products : p.deployable])
 }
 `, cluster, cluster)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.novita_gpu_products.all", tfjsonpath.New("products"), knownvalue.ListSizeExact(len(catalogue))),
-					statecheck.ExpectKnownValue("data.novita_gpu_products.all", tfjsonpath.New("products").AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"id":                 knownvalue.StringExact(first.ID),
-						"name":               knownvalue.StringExact(first.Name),
-						"price_per_hour_usd": knownvalue.Float64Exact(float64(first.Price) / 100000),
-						"clusters":           knownvalue.ListSizeExact(len(first.Regions)),
-						"available":          knownvalue.Bool(first.AvailableDeploy),
-						"inventory":          knownvalue.StringExact(first.InventoryState),
-					})),
+					statecheck.ExpectKnownValue("data.novita_gpu_products.all", tfjsonpath.New("products").AtSliceIndex(0).AtMapKey("id"), knownvalue.StringExact(first.ID)),
+					statecheck.ExpectKnownValue("data.novita_gpu_products.all", tfjsonpath.New("products").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact(first.Name)),
+					statecheck.ExpectKnownValue("data.novita_gpu_products.all", tfjsonpath.New("products").AtSliceIndex(0).AtMapKey("cluster_ids"), knownvalue.ListSizeExact(len(first.RegionIDs))),
+					statecheck.ExpectKnownValue("data.novita_gpu_products.all", tfjsonpath.New("products").AtSliceIndex(0).AtMapKey("deployable"), knownvalue.Bool(first.Deployable)),
+					statecheck.ExpectKnownValue("data.novita_gpu_products.all", tfjsonpath.New("products").AtSliceIndex(0).AtMapKey("gpus_per_worker_max"), knownvalue.Int64Exact(int64(first.ResourceSpec.GPU.Max))),
+					statecheck.ExpectKnownValue("data.novita_gpu_products.all", tfjsonpath.New("products").AtSliceIndex(0).AtMapKey("inventory_state"), knownvalue.StringExact(first.InventoryState)),
 					statecheck.ExpectKnownValue("data.novita_gpu_products.rtx", tfjsonpath.New("products"), knownvalue.ListSizeExact(rtx)),
 					statecheck.ExpectKnownValue("data.novita_gpu_products.in_cluster", tfjsonpath.New("products"), knownvalue.ListSizeExact(inCluster)),
 					statecheck.ExpectKnownOutputValue("in_cluster_all_offered_there", knownvalue.Bool(true)),

@@ -67,7 +67,7 @@ func TestEndpointLabel(t *testing.T) {
 	if got := endpointLabel(client.Endpoint{ID: "e8ca"}); got != "e8ca" {
 		t.Errorf("unnamed endpoint = %q, want the id alone", got)
 	}
-	if got := endpointLabel(client.Endpoint{ID: "e8ca", EndpointSpec: client.EndpointSpec{Name: "comfy"}}); got != `e8ca ("comfy")` {
+	if got := endpointLabel(client.Endpoint{ID: "e8ca", EndpointConfig: client.EndpointConfig{Name: "comfy"}}); got != `e8ca ("comfy")` {
 		t.Errorf("named endpoint = %q", got)
 	}
 }

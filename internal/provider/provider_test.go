@@ -178,7 +178,7 @@ func (e *testEnv) product(t *testing.T, gpu string) client.Product {
 	t.Helper()
 	var names []string
 	for _, p := range e.catalogue(t).products {
-		if strings.Contains(p.Name, gpu) && p.AvailableDeploy {
+		if strings.Contains(p.Name, gpu) && p.Deployable {
 			return p
 		}
 		names = append(names, p.Name)
@@ -217,7 +217,7 @@ func (e *testEnv) storageClustersOffering(t *testing.T, p client.Product, n int)
 	t.Helper()
 	var out []string
 	for _, c := range e.catalogue(t).clusters {
-		if c.SupportNetworkStorage && slices.Contains(p.Regions, c.ID) {
+		if c.SupportNetworkStorage && slices.Contains(p.RegionIDs, c.ID) {
 			out = append(out, c.ID)
 		}
 	}
@@ -237,7 +237,7 @@ func (e *testEnv) clusterWithoutStorage(t *testing.T) (clusterID, productID stri
 			continue
 		}
 		for _, p := range cat.products {
-			if p.AvailableDeploy && slices.Contains(p.Regions, c.ID) {
+			if p.Deployable && slices.Contains(p.RegionIDs, c.ID) {
 				return c.ID, p.ID
 			}
 		}
@@ -282,22 +282,25 @@ func (e *testEnv) endpointSpec(t *testing.T, te testEndpoint) client.EndpointSpe
 		envs = append(envs, client.Env{Key: k, Value: v})
 	}
 	spec := client.EndpointSpec{
-		Name: "acc-arranged",
-		Type: "async",
-		WorkerConfig: client.WorkerConfig{
-			MinNum: client.Int(te.minWorkers), MaxNum: client.Int(te.maxWorkers), FreeTimeout: client.Int(te.idleTimeout),
-			MaxConcurrent: 1, GPUNum: 1, RequestTimeout: 3600,
+		Type: client.EndpointAsync,
+		EndpointConfig: client.EndpointConfig{
+			Name:           "acc-arranged",
+			ProductID:      te.product,
+			Image:          te.image,
+			RegistryAuthID: te.credentialID,
+			WorkerConfig: client.WorkerConfig{
+				MinReplicas: client.Int(te.minWorkers), MaxReplicas: client.Int(te.maxWorkers), IdleTimeout: client.Int(te.idleTimeout),
+				MaxConcurrentPerWorker: 1, GPUNum: 1, RequestTimeout: 3600,
+			},
+			Ports:    []client.Int{8188},
+			Policy:   client.Policy{Type: "concurrency", Value: 1},
+			RegionID: te.cluster,
+			Volumes:  []client.Volume{},
+			Envs:     envs,
 		},
-		Ports:        []client.Port{{Port: 8188}},
-		Policy:       client.Policy{Type: "concurrency", Value: 1},
-		Image:        client.Image{Image: te.image, AuthID: te.credentialID},
-		Products:     []client.ProductRef{{ID: te.product}},
-		ClusterID:    te.cluster,
-		VolumeMounts: []client.VolumeMount{},
-		Envs:         envs,
 	}
 	if te.storageID != "" {
-		spec.VolumeMounts = append(spec.VolumeMounts, client.VolumeMount{Type: "network", ID: te.storageID, MountPath: "/data"})
+		spec.Volumes = append(spec.Volumes, client.Volume{Type: "network", ID: te.storageID, MountPoint: "/data"})
 	}
 	return spec
 }
@@ -312,7 +315,7 @@ func (e *testEnv) createTestEndpoint(t *testing.T, te testEndpoint) string {
 	if err != nil {
 		t.Fatalf("waiting for endpoint %s: %v", id, err)
 	}
-	return client.JobName(ep.ID, ep.AppName)
+	return ep.JobName
 }
 
 // createEndpoint creates an endpoint through the client (without waiting) and deletes it when the

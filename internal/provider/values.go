@@ -54,4 +54,3 @@ func optionalMap(v map[string]string, prior types.Map) (types.Map, diag.Diagnost
 	}
 	return types.MapValue(types.StringType, elems)
 }
-
