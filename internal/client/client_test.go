@@ -102,7 +102,7 @@ func TestRequestHeaders(t *testing.T) {
 	if got := reqs[0].Header.Get("Content-Type"); got != "application/json" {
 		t.Errorf("POST Content-Type = %q", got)
 	}
-	if reqs[0].Path != "/gpu-instance/openapi/v1/endpoint/delete" || reqs[1].Path != "/v1/e1-app/health" {
+	if reqs[0].Path != "/gpus/v2/endpoints/e1" || reqs[1].Path != "/v1/e1-app/health" {
 		t.Errorf("paths = %q, %q", reqs[0].Path, reqs[1].Path)
 	}
 }
@@ -135,7 +135,7 @@ func TestErrorMessageFallbacks(t *testing.T) {
 			if apiErr.StatusCode != tc.status || apiErr.Reason != tc.wantReason || apiErr.Message != tc.wantMessage {
 				t.Errorf("got status %d reason %q message %q", apiErr.StatusCode, apiErr.Reason, apiErr.Message)
 			}
-			if apiErr.Method != "GET" || apiErr.Path != "/endpoint" {
+			if apiErr.Method != "GET" || apiErr.Path != "/gpus/v2/endpoints/e1" {
 				t.Errorf("method/path = %s %s", apiErr.Method, apiErr.Path)
 			}
 		})
@@ -188,7 +188,7 @@ func TestKeyNeverInErrors(t *testing.T) {
 		auth := r.Header.Get("Authorization")
 		writeJSON(w, 401, `{"reason":"`+auth+`","message":"bad key `+auth+`"}`)
 	}))
-	_, err := c.CreateEndpoint(context.Background(), EndpointSpec{Name: "x", Envs: []Env{{Key: "TOKEN", Value: "envsecret"}}})
+	_, err := c.CreateEndpoint(context.Background(), EndpointSpec{EndpointConfig: EndpointConfig{Name: "x", Envs: []Env{{Key: "TOKEN", Value: "envsecret"}}}})
 	if err == nil {
 		t.Fatal("want an error")
 	}
@@ -210,7 +210,7 @@ func TestGetRetriedOn500ThenSucceeds(t *testing.T) {
 			writeJSON(w, 500, `{"reason":"UNKNOWN","message":"boom"}`)
 			return
 		}
-		writeJSON(w, 200, `{"endpoint":{"id":"e1","state":{"state":"serving"}}}`)
+		writeJSON(w, 200, `{"id":"e1","status":{"status":"running"}}`)
 	}))
 	c.cfg.Logf = func(ctx context.Context, msg string, fields map[string]any) {
 		logged.Add(1)
@@ -224,8 +224,8 @@ func TestGetRetriedOn500ThenSucceeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ep.State.State != "serving" || calls.Load() != 3 || logged.Load() != 3 {
-		t.Errorf("state %q after %d calls, %d log lines", ep.State.State, calls.Load(), logged.Load())
+	if ep.Status.Status != "running" || calls.Load() != 3 || logged.Load() != 3 {
+		t.Errorf("state %q after %d calls, %d log lines", ep.Status.Status, calls.Load(), logged.Load())
 	}
 }
 
@@ -279,7 +279,7 @@ func TestRetryAfterIsWaitedOut(t *testing.T) {
 		writeJSON(w, 200, `{"id":"e9"}`)
 	}))
 	// A create is retried on 429: the server did not act on it.
-	id, err := c.CreateEndpoint(context.Background(), EndpointSpec{Name: "x"})
+	id, err := c.CreateEndpoint(context.Background(), EndpointSpec{EndpointConfig: EndpointConfig{Name: "x"}})
 	if err != nil || id != "e9" {
 		t.Fatalf("CreateEndpoint = %q, %v", id, err)
 	}
@@ -333,7 +333,7 @@ func TestCreateNotRetriedOn500(t *testing.T) {
 		writeJSON(w, 500, `{"reason":"UNKNOWN","message":"internal"}`)
 	}))
 	creates := map[string]func() error{
-		"endpoint": func() error { _, err := c.CreateEndpoint(context.Background(), EndpointSpec{Name: "x"}); return err },
+		"endpoint": func() error { _, err := c.CreateEndpoint(context.Background(), EndpointSpec{EndpointConfig: EndpointConfig{Name: "x"}}); return err },
 		"storage": func() error {
 			_, err := c.CreateCloudStorage(context.Background(), CreateCloudStorageRequest{ClusterID: "c", Name: "s", SizeGB: 10})
 			return err
@@ -366,7 +366,7 @@ func TestCreateConnectionLostIsMaybeCreated(t *testing.T) {
 			conn.Close()
 		}
 	}))
-	_, err := c.CreateEndpoint(context.Background(), EndpointSpec{Name: "x"})
+	_, err := c.CreateEndpoint(context.Background(), EndpointSpec{EndpointConfig: EndpointConfig{Name: "x"}})
 	if !errors.Is(err, ErrMaybeCreated) || calls.Load() != 1 {
 		t.Fatalf("err %v after %d calls, want ErrMaybeCreated after 1", err, calls.Load())
 	}
@@ -394,7 +394,7 @@ func TestCreateRetriedWhenConnectionRefused(t *testing.T) {
 	c.backoffBase = time.Millisecond
 	var attempts atomic.Int32
 	c.cfg.Logf = func(context.Context, string, map[string]any) { attempts.Add(1) }
-	_, err = c.CreateEndpoint(context.Background(), EndpointSpec{Name: "x"})
+	_, err = c.CreateEndpoint(context.Background(), EndpointSpec{EndpointConfig: EndpointConfig{Name: "x"}})
 	if err == nil || errors.Is(err, ErrMaybeCreated) {
 		t.Fatalf("err = %v, want a refused connection that is not ErrMaybeCreated", err)
 	}
@@ -448,7 +448,7 @@ func TestCreateRetriedAfterClusterNotActive(t *testing.T) {
 			}
 			writeJSON(w, 200, `{"id":"e2"}`)
 		}))
-		id, err := c.CreateEndpoint(context.Background(), EndpointSpec{Name: "x"})
+		id, err := c.CreateEndpoint(context.Background(), EndpointSpec{EndpointConfig: EndpointConfig{Name: "x"}})
 		if err != nil || id != "e2" || calls.Load() != 2 {
 			t.Errorf("status %d: id %q, err %v after %d calls", status, id, err, calls.Load())
 		}

@@ -12,36 +12,32 @@ import (
 	"time"
 )
 
-// endpointAnswer is a GET /endpoint answer in the shape the API sends, each of its 15 numbers
-// between two ~ marks: endpointBody replaces them with "" for plain JSON numbers, or with `"` for
-// numeric strings.
-const endpointAnswer = `{"endpoint":{"id":"0123456789abcdef","name":"demo","appName":"demo-app","type":"async",
-"url":"https://0123456789abcdef.async.example","state":{"state":"serving","error":"","message":""},
-"workerConfig":{"minNum":~1~,"maxNum":~3~,"freeTimeout":~300~,"maxConcurrent":~2~,
-"gpuNum":~1~,"requestTimeout":~600~,"cudaVersion":"12.4"},
-"ports":[{"port":~8080~}],"policy":{"type":"queue","value":~30~},
-"image":{"image":"novitalabs/sleep-worker:latest","authId":"","command":"python handler.py"},
-"products":[{"id":"SL-serverless-1"}],"rootfsSize":~100~,
-"volumeMounts":[{"type":"local","size":~50~,"mountPath":"/data"}],"clusterID":"us-dallas-1",
-"envs":[{"key":"MODE","value":"fast"}],
-"healthy":{"path":"/health","initialDelay":~10~,"period":~10~,"timeout":~5~,
-"successThreshold":~1~,"failureThreshold":~3~},
-"workers":[{"id":"w1","state":{"state":"running"},"healthy":true}],"log":""}}`
+// endpointAnswer is a GET /gpus/v2/endpoints/{id} answer in the documented shape, each of its 12
+// numbers between two ~ marks: endpointBody replaces them with "" for plain JSON numbers, or with
+// `"` for numeric strings.
+const endpointAnswer = `{"id":"0123456789abcdef","type":"async","name":"demo","app_name":"demo-app",
+"status":{"status":"running","error":"","message":""},"url":"https://0123456789abcdef.async.example",
+"product_id":"SL-serverless-1","worker_config":{"min_replicas":~1~,"max_replicas":~3~,"idle_timeout":~300~,
+"max_concurrent_per_worker":~2~,"gpu_num":~1~,"rootfs_size_gb":~100~,"min_cuda_version":"12.4","request_timeout":~600~},
+"policy":{"type":"queue","value":~30~},"image":"novitalabs/sleep-worker:latest","registry_auth_id":"",
+"entrypoint":"","command":"python handler.py",
+"volumes":[{"id":"","type":"local","size":~50~,"mount_point":"/data"}],
+"envs":[{"key":"MODE","value":"fast"}],"ports":[~8080~],
+"workers":[{"id":"w1","status":{"status":"ready"},"log":"","health":true,"drain":false}],
+"health_check":{"path":"/health","port":~8080~},"region_id":"us-dallas-1","member_id":"m","owner_id":"o",
+"created_at":~1710000000~}`
 
 func endpointBody(quote string) []byte {
 	return []byte(strings.ReplaceAll(endpointAnswer, "~", quote))
 }
 
 func decodeEndpoint(b *testing.B, body []byte) {
-	var out struct {
-		Endpoint *Endpoint `json:"endpoint"`
-	}
-	if err := json.Unmarshal(body, &out); err != nil {
+	var ep Endpoint
+	if err := json.Unmarshal(body, &ep); err != nil {
 		b.Fatal(err)
 	}
-	ep := out.Endpoint
-	if ep == nil || ep.WorkerConfig.FreeTimeout != 300 || ep.Policy.Value != 30 || ep.Ports[0].Port != 8080 ||
-		ep.VolumeMounts[0].Size != 50 || ep.Healthy.FailureThreshold != 3 || ep.State.State != StateServing {
+	if ep.WorkerConfig.IdleTimeout != 300 || ep.Policy.Value != 30 || ep.Ports[0] != 8080 ||
+		ep.Volumes[0].Size != 50 || ep.HealthCheck.Port != 8080 || ep.Status.Readiness() != Ready || ep.CreatedAt != 1710000000 {
 		b.Fatalf("decoded %+v", ep)
 	}
 }
@@ -53,7 +49,7 @@ type lenientInts struct{ A, B, C, D, E, F, G, H, I, J, K, L Int }
 
 type plainInts struct{ A, B, C, D, E, F, G, H, I, J, K, L int64 }
 
-// BenchmarkDecodeEndpoint decodes one endpoint answer whose 15 numbers are JSON strings and the
+// BenchmarkDecodeEndpoint decodes one endpoint answer whose 12 numbers are JSON strings and the
 // same answer with plain numbers, and reports the cost of the strings relative to the numbers. It
 // also reports what Int costs over a plain int64 field on plain numbers.
 func BenchmarkDecodeEndpoint(b *testing.B) {

@@ -6,181 +6,308 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
-	"strconv"
+	"strings"
 	"testing"
 )
 
-func TestCreateEndpointSendsWrappedSpec(t *testing.T) {
+// Fixtures typed from Novita's GPU API v2 documents (shared/novita-api-v2.md), not produced by the
+// emulator: the client is checked against the documents, the emulator separately.
+
+// docGetEndpoint is the P-get example of GET /gpus/v2/endpoints/{id}, with a real type.
+const docGetEndpoint = `{
+  "id": "endpoint-id", "type": "async", "name": "example-endpoint", "app_name": "example-app",
+  "status": { "status": "running", "error": "", "message": "" },
+  "url": "https://endpoint.example.com/endpoint-id", "product_id": "product-id",
+  "worker_config": { "min_replicas": 0, "max_replicas": 2, "idle_timeout": 300, "max_concurrent_per_worker": 10,
+                     "gpu_num": 1, "rootfs_size_gb": 20, "min_cuda_version": "12.4", "request_timeout": 60 },
+  "policy": { "type": "queue", "value": 100 },
+  "image": "registry.example.com/namespace/image:tag", "registry_auth_id": "registry-auth-id",
+  "entrypoint": "", "command": "cargo run",
+  "volumes": [ { "id": "storage-id", "type": "network", "mount_point": "/data" } ],
+  "envs": [ { "key": "ENV_NAME", "value": "ENV_VALUE" } ], "ports": [ 8080 ],
+  "workers": [ { "id": "worker-id", "status": { "status": "ready", "error": "", "message": "" },
+                 "log": "https://logs.example.com/worker-id", "health": true, "drain": false } ],
+  "health_check": { "path": "/healthz", "port": 8080 },
+  "region_id": "region-id", "member_id": "member-id",
+  "owner_id": "550e8400-e29b-41d4-a716-446655440000", "created_at": 1710000000
+}`
+
+// docListItem is a P-list item: the get shape without type, volumes with size.
+func docListItem(id, appName string) string {
+	return fmt.Sprintf(`{"id": %q, "name": "example-endpoint", "app_name": %q,
+  "status": {"status": "running", "error": "", "message": ""}, "url": "https://endpoint.example.com/%s",
+  "product_id": "product-id", "worker_config": {"min_replicas": 0, "max_replicas": 2, "idle_timeout": 300,
+  "max_concurrent_per_worker": 10, "gpu_num": 1, "rootfs_size_gb": 20, "min_cuda_version": "12.4", "request_timeout": 60},
+  "policy": {"type": "queue", "value": 100}, "image": "registry.example.com/namespace/image:tag",
+  "registry_auth_id": "registry-auth-id", "entrypoint": "", "command": "go run main.go",
+  "volumes": [{"id": "storage-id", "type": "network", "size": 123, "mount_point": "/data"}],
+  "envs": [{"key": "ENV_NAME", "value": "ENV_VALUE"}], "ports": [8080], "workers": [],
+  "health_check": {"path": "/healthz", "port": 8080}, "region_id": "region-id", "member_id": "member-id",
+  "owner_id": "550e8400-e29b-41d4-a716-446655440000", "created_at": 1710000000}`, id, appName, id)
+}
+
+func testSpec(typ string) EndpointSpec {
+	return EndpointSpec{Type: typ, AppName: "example-app", EndpointConfig: EndpointConfig{
+		Name: "example-endpoint", ProductID: "product-id", Image: "registry.example.com/namespace/image:tag",
+		WorkerConfig: WorkerConfig{MinReplicas: 0, MaxReplicas: 2, IdleTimeout: 300, MaxConcurrentPerWorker: 10, GPUNum: 1,
+			RootfsSizeGB: 20, MinCudaVersion: "12.4", RequestTimeout: 60},
+		Policy:      Policy{Type: "queue", Value: 100},
+		Ports:       []Int{8080},
+		HealthCheck: &HealthCheck{Path: "/healthz", Port: 8080},
+		RegionID:    "region-id",
+	}}
+}
+
+func TestCreateEndpointPostsFlatV2Body(t *testing.T) {
+	for _, typ := range []string{EndpointAsync, EndpointSync} {
+		t.Run(typ, func(t *testing.T) {
+			var rec recorder
+			c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				rec.add(r)
+				writeJSON(w, 200, `{"id":"endpoint-id"}`)
+			}))
+			id, err := c.CreateEndpoint(context.Background(), testSpec(typ))
+			if err != nil || id != "endpoint-id" {
+				t.Fatalf("CreateEndpoint = %q, %v", id, err)
+			}
+			req := rec.all()[0]
+			if req.Method != "POST" || req.Path != "/gpus/v2/endpoints" {
+				t.Fatalf("request %s %s, want POST /gpus/v2/endpoints", req.Method, req.Path)
+			}
+			var got map[string]any
+			if err := json.Unmarshal(req.Body, &got); err != nil {
+				t.Fatal(err)
+			}
+			// The documented example's keys, flat and snake_case; lists the user left empty are [].
+			want := map[string]any{
+				"type": typ, "name": "example-endpoint", "app_name": "example-app", "product_id": "product-id",
+				"image": "registry.example.com/namespace/image:tag", "registry_auth_id": "", "entrypoint": "", "command": "",
+				"worker_config": map[string]any{"min_replicas": 0.0, "max_replicas": 2.0, "idle_timeout": 300.0,
+					"max_concurrent_per_worker": 10.0, "gpu_num": 1.0, "rootfs_size_gb": 20.0, "min_cuda_version": "12.4", "request_timeout": 60.0},
+				"policy": map[string]any{"type": "queue", "value": 100.0}, "volumes": []any{}, "envs": []any{},
+				"ports": []any{8080.0}, "health_check": map[string]any{"path": "/healthz", "port": 8080.0}, "region_id": "region-id",
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("body:\n got %v\nwant %v", got, want)
+			}
+		})
+	}
+}
+
+func TestGetEndpointDecodesDocumentedExample(t *testing.T) {
 	var rec recorder
 	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec.add(r)
-		writeJSON(w, 200, `{"id":"0123456789abcdef"}`)
+		writeJSON(w, 200, docGetEndpoint)
 	}))
-	spec := EndpointSpec{
-		Name: "demo", AppName: "demo-app", Type: "async",
-		WorkerConfig: WorkerConfig{MinNum: 0, MaxNum: 2, FreeTimeout: 300, MaxConcurrent: 1, GPUNum: 1},
-		Ports:        []Port{{Port: 8080}},
-		Policy:       Policy{Type: "queue", Value: 60},
-		Image:        Image{Image: "novitalabs/sleep:1"},
-		Products:     []ProductRef{{ID: "SL-serverless-3"}},
-		RootfsSize:   100,
+	ep, err := c.GetEndpoint(context.Background(), "endpoint-id")
+	if err != nil {
+		t.Fatal(err)
 	}
-	id, err := c.CreateEndpoint(context.Background(), spec)
-	if err != nil || id != "0123456789abcdef" {
-		t.Fatalf("CreateEndpoint = %q, %v", id, err)
+	if req := rec.all()[0]; req.Method != "GET" || req.Path != "/gpus/v2/endpoints/endpoint-id" {
+		t.Errorf("request %s %s", req.Method, req.Path)
 	}
-	req := rec.all()[0]
-	if req.Method != "POST" || req.Path != "/gpu-instance/openapi/v1/endpoint/create" {
-		t.Fatalf("request %s %s", req.Method, req.Path)
+	want := &Endpoint{
+		ID: "endpoint-id", Type: "async", AppName: "example-app",
+		EndpointConfig: EndpointConfig{
+			Name: "example-endpoint", ProductID: "product-id", Image: "registry.example.com/namespace/image:tag",
+			RegistryAuthID: "registry-auth-id", Command: "cargo run",
+			WorkerConfig: WorkerConfig{MinReplicas: 0, MaxReplicas: 2, IdleTimeout: 300, MaxConcurrentPerWorker: 10, GPUNum: 1,
+				RootfsSizeGB: 20, MinCudaVersion: "12.4", RequestTimeout: 60},
+			Policy:      Policy{Type: "queue", Value: 100},
+			Volumes:     []Volume{{ID: "storage-id", Type: "network", MountPoint: "/data"}},
+			Envs:        []Env{{Key: "ENV_NAME", Value: "ENV_VALUE"}},
+			Ports:       []Int{8080},
+			HealthCheck: &HealthCheck{Path: "/healthz", Port: 8080},
+			RegionID:    "region-id",
+		},
+		Status:    EndpointStatus{Status: "running"},
+		URL:       "https://endpoint.example.com/endpoint-id",
+		Workers:   []Worker{{ID: "worker-id", Status: EndpointStatus{Status: "ready"}, Log: "https://logs.example.com/worker-id", Health: true}},
+		MemberID:  "member-id",
+		OwnerID:   "550e8400-e29b-41d4-a716-446655440000",
+		CreatedAt: 1710000000,
+		JobName:   "endpoint-id-example-app", // the url is not on the job gateway
 	}
-	body := decodeMap(t, req.Body)
-	ep, ok := body["endpoint"].(map[string]any)
-	if !ok || len(body) != 1 {
-		t.Fatalf("body not wrapped in endpoint: %s", req.Body)
+	if !reflect.DeepEqual(ep, want) {
+		t.Errorf("endpoint:\n got %+v\nwant %+v", ep, want)
 	}
-	if ep["appName"] != "demo-app" || ep["type"] != "async" || ep["rootfsSize"] != 100.0 {
-		t.Errorf("create fields missing: %s", req.Body)
-	}
-	if port := ep["ports"].([]any)[0].(map[string]any)["port"]; port != "8080" {
-		t.Errorf("port sent as %#v, want the string \"8080\"", port)
-	}
-	for _, list := range []string{"volumeMounts", "envs"} {
-		if v, ok := ep[list].([]any); !ok || len(v) != 0 {
-			t.Errorf("%s sent as %#v, want []", list, ep[list])
-		}
+	if ep.Status.Readiness() != Ready {
+		t.Errorf("running is not ready")
 	}
 }
 
 func TestGetEndpointDecodesTolerantly(t *testing.T) {
-	var rec recorder
-	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec.add(r)
-		switch r.URL.Query().Get("id") {
-		case "wrapped":
-			writeJSON(w, 200, `{"endpoint":{"id":"wrapped","name":"n","appName":"a",
-				"workerConfig":{"minNum":1,"maxNum":"3","freeTimeout":"300","maxConcurrent":"2","gpuNum":1,"cudaVersion":"12.4"},
-				"ports":[{"port":"8080"}],"policy":{"type":"queue","value":"60"},
-				"image":{"image":"img","authId":"","command":""},"products":[{"id":"p"}],"rootfsSize":"100",
-				"volumeMounts":[{"type":"local","size":"30","mountPath":"/data"}],"clusterID":"c1",
-				"envs":[{"key":"A","value":"b"}],"healthy":{"path":"/health","period":"10"},
-				"url":"https://x","state":{"state":"serving","error":"","message":""},
-				"workers":[{"id":"w1","state":{"state":"running"},"healthy":true}],"log":"l"}}`)
-		case "flat":
-			writeJSON(w, 200, `{"id":"flat","ports":[{"port":8000}],"state":"failed","workerConfig":{"freeTimeout":null,"maxConcurrent":""}}`)
-		}
-	}))
-	ep, err := c.GetEndpoint(context.Background(), "wrapped")
+	// Numbers as strings, created_at as a string or a date, a bare status string and a status
+	// value the client does not know: all decode, and the unknown value is kept verbatim.
+	body := strings.NewReplacer(
+		`"max_replicas": 2`, `"max_replicas": "2"`,
+		`"created_at": 1710000000`, `"created_at": "1710000000"`,
+		`"status": { "status": "running", "error": "", "message": "" }`, `"status": "migrating"`,
+		`"ports": [ 8080 ]`, `"ports": [ "8080" ]`,
+	).Replace(docGetEndpoint)
+	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, body) }))
+	ep, err := c.GetEndpoint(context.Background(), "endpoint-id")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q := rec.all()[0]; q.Path != "/gpu-instance/openapi/v1/endpoint" || q.Query["id"][0] != "wrapped" {
-		t.Errorf("request %s ?%v", q.Path, q.Query)
+	if ep.WorkerConfig.MaxReplicas != 2 || ep.CreatedAt != 1710000000 || ep.Status.Status != "migrating" || ep.Ports[0] != 8080 {
+		t.Errorf("decoded %+v", ep)
 	}
-	want := WorkerConfig{MinNum: 1, MaxNum: 3, FreeTimeout: 300, MaxConcurrent: 2, GPUNum: 1, CudaVersion: "12.4"}
-	if ep.WorkerConfig != want || ep.Policy.Value != 60 || ep.RootfsSize != 100 || ep.Ports[0].Port != 8080 {
-		t.Errorf("numbers not decoded: %+v", ep)
+	if ep.Status.Readiness() != NotReadyYet {
+		t.Errorf("an unknown status must mean not ready yet, got %v", ep.Status.Readiness())
 	}
-	if ep.VolumeMounts[0].Size != 30 || ep.Healthy.Period != 10 || ep.State.State != "serving" ||
-		ep.Workers[0].State.State != "running" || !ep.Workers[0].Healthy || ep.URL != "https://x" {
-		t.Errorf("fields not decoded: %+v", ep)
-	}
-
-	ep, err = c.GetEndpoint(context.Background(), "flat")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ep.ID != "flat" || ep.State.State != "failed" || ep.Ports[0].Port != 8000 || ep.WorkerConfig.FreeTimeout != 0 {
-		t.Errorf("flat answer decoded as %+v", ep)
+	var date struct{ T UnixTime }
+	if err := json.Unmarshal([]byte(`{"T":"2024-03-09T16:00:00Z"}`), &date); err != nil || date.T != 1710000000 {
+		t.Errorf("RFC 3339 created_at = %d, %v", date.T, err)
 	}
 }
 
-func TestListEndpointsPages(t *testing.T) {
-	const total = 230
-	var rec recorder
-	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec.add(r)
-		size, _ := strconv.Atoi(r.URL.Query().Get("pageSize"))
-		num, _ := strconv.Atoi(r.URL.Query().Get("pageNum"))
-		size = min(size, 50) // a server may cap the page size below what was asked
-		var page []map[string]any
-		for i := (num - 1) * size; i < min(num*size, total); i++ {
-			page = append(page, map[string]any{"id": fmt.Sprintf("e%03d", i), "state": map[string]string{"state": "serving"}})
+func TestStatusReadinessTable(t *testing.T) {
+	for status, want := range map[string]Readiness{
+		"running": Ready, "serving": Ready, "creating": NotReadyYet, "updating": NotReadyYet, "": NotReadyYet,
+		"something-new": NotReadyYet, "failed": WillNotServe, "stopped": WillNotServe, "deleting": WillNotServe,
+	} {
+		if got := (EndpointStatus{Status: status}).Readiness(); got != want {
+			t.Errorf("Readiness(%q) = %v, want %v", status, got, want)
 		}
-		b, _ := json.Marshal(map[string]any{"endpoints": page, "total": strconv.Itoa(total)})
-		writeJSON(w, 200, string(b))
-	}))
-	eps, err := c.ListEndpoints(context.Background())
-	if err != nil {
+	}
+	var statuses []EndpointStatus
+	if err := json.Unmarshal([]byte(`["running",{"status":"failed","error":"E","message":"M"},null]`), &statuses); err != nil {
 		t.Fatal(err)
 	}
-	if len(eps) != total || eps[0].ID != "e000" || eps[total-1].ID != fmt.Sprintf("e%03d", total-1) {
-		t.Fatalf("got %d endpoints", len(eps))
+	if !reflect.DeepEqual(statuses, []EndpointStatus{{Status: "running"}, {Status: "failed", Error: "E", Message: "M"}, {}}) {
+		t.Errorf("statuses decode as %+v", statuses)
+	}
+}
+
+// pagedServer serves ids in pages of two with opaque cursors, recording the queries.
+func pagedServer(t *testing.T, rec *recorder, ids []string) *Client {
+	return newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec.add(r)
+		q := r.URL.Query()
+		start := 0
+		if cur := q.Get("cursor"); cur != "" {
+			fmt.Sscanf(cur, "after-%d", &start)
+		}
+		var items []string
+		for _, id := range ids {
+			if kw := q.Get("keyword"); kw == "" || strings.Contains(id, kw) {
+				items = append(items, id)
+			}
+		}
+		end := min(start+2, len(items))
+		data := make([]string, 0, 2)
+		for _, id := range items[start:end] {
+			data = append(data, docListItem(id, id+"-app"))
+		}
+		next, more := "", end < len(items)
+		if more {
+			next = fmt.Sprintf("after-%d", end)
+		}
+		writeJSON(w, 200, fmt.Sprintf(`{"data":[%s],"next_cursor":%q,"has_more":%v}`, strings.Join(data, ","), next, more))
+	}))
+}
+
+func TestListEndpointsFollowsTheCursor(t *testing.T) {
+	var rec recorder
+	c := pagedServer(t, &rec, []string{"e1", "e2", "e3", "e4", "e5"})
+	eps, err := c.ListEndpoints(context.Background(), "")
+	if err != nil || len(eps) != 5 || eps[4].ID != "e5" || eps[0].Volumes[0].Size != 123 {
+		t.Fatalf("ListEndpoints = %d endpoints, %v", len(eps), err)
 	}
 	reqs := rec.all()
-	if len(reqs) != 5 || reqs[0].Query["pageNum"][0] != "1" || reqs[4].Query["pageNum"][0] != "5" {
-		t.Errorf("%d page requests: %+v", len(reqs), reqs)
+	if len(reqs) != 3 {
+		t.Fatalf("%d requests, want 3 pages", len(reqs))
+	}
+	if _, sent := reqs[0].Query["cursor"]; sent || reqs[0].Path != "/gpus/v2/endpoints" {
+		t.Errorf("first page: %s %v; want no cursor", reqs[0].Path, reqs[0].Query)
+	}
+	if reqs[1].Query["cursor"][0] != "after-2" || reqs[2].Query["cursor"][0] != "after-4" {
+		t.Errorf("cursors sent: %v, %v", reqs[1].Query, reqs[2].Query)
 	}
 }
 
-func TestListEndpointsEmpty(t *testing.T) {
+func TestListEndpointsStopsOnARepeatedCursor(t *testing.T) {
+	calls := 0
 	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, `{"endpoints":[],"total":0}`)
+		calls++
+		writeJSON(w, 200, `{"data":[`+docListItem("e1", "a")+`],"next_cursor":"same","has_more":true}`)
 	}))
-	eps, err := c.ListEndpoints(context.Background())
-	if err != nil || eps == nil || len(eps) != 0 {
-		t.Fatalf("ListEndpoints = %#v, %v", eps, err)
+	if _, err := c.ListEndpoints(context.Background(), ""); err != nil || calls != 2 {
+		t.Errorf("ListEndpoints against a server ignoring cursors: %d calls, %v; want 2 calls", calls, err)
 	}
 }
 
-func TestUpdateEndpointSendsFlatUpdatableFields(t *testing.T) {
+func TestFindEndpointByAppNameUsesKeywordAndMatchesExactly(t *testing.T) {
+	var rec recorder
+	c := pagedServer(t, &rec, []string{"demo", "demo-2", "other"})
+	ep, err := c.FindEndpointByAppName(context.Background(), "demo-app")
+	if err != nil || ep == nil || ep.ID != "demo" {
+		t.Fatalf("FindEndpointByAppName = %+v, %v", ep, err)
+	}
+	if q := rec.all()[0].Query; q["keyword"][0] != "demo-app" {
+		t.Errorf("query %v, want keyword=demo-app", q)
+	}
+	if ep, err := c.FindEndpointByAppName(context.Background(), "demo-2"); err != nil || ep != nil {
+		t.Errorf("a substring match must not count: %+v, %v", ep, err)
+	}
+}
+
+func TestUpdateEndpointPutsTheFullConfiguration(t *testing.T) {
 	var rec recorder
 	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec.add(r)
 		writeJSON(w, 200, `{}`)
 	}))
-	spec := EndpointSpec{
-		Name: "n2", AppName: "a", Type: "async", RootfsSize: 100, Products: []ProductRef{{ID: "p"}},
-		WorkerConfig: WorkerConfig{MaxNum: 4}, Ports: []Port{{Port: 9000}}, Policy: Policy{Type: "concurrency", Value: 2},
-		Image: Image{Image: "img:2"}, ClusterID: "c1", Healthy: &HealthCheck{Path: "/h"},
-	}
-	if err := c.UpdateEndpoint(context.Background(), "e1", spec); err != nil {
+	cfg := testSpec(EndpointAsync).EndpointConfig
+	cfg.HealthCheck = nil
+	if err := c.UpdateEndpoint(context.Background(), "endpoint-id", cfg); err != nil {
 		t.Fatal(err)
 	}
 	req := rec.all()[0]
-	if req.Path != "/gpu-instance/openapi/v1/endpoint/update" {
-		t.Errorf("path %s", req.Path)
+	if req.Method != "PUT" || req.Path != "/gpus/v2/endpoints/endpoint-id" {
+		t.Fatalf("request %s %s", req.Method, req.Path)
 	}
 	body := decodeMap(t, req.Body)
-	var keys []string
-	for k := range body {
-		keys = append(keys, k)
-	}
-	want := map[string]bool{"id": true, "name": true, "clusterID": true, "workerConfig": true, "ports": true,
-		"policy": true, "image": true, "volumeMounts": true, "envs": true, "healthy": true}
-	if len(body) != len(want) {
-		t.Errorf("update body keys %v, want exactly %v", keys, want)
-	}
-	for k := range body {
-		if !want[k] {
-			t.Errorf("update body carries %q", k)
+	for _, key := range []string{"name", "product_id", "image", "registry_auth_id", "entrypoint", "command", "worker_config", "policy", "volumes", "envs", "ports", "region_id"} {
+		if _, ok := body[key]; !ok {
+			t.Errorf("update omits %s; v2's merge rule is undocumented, so everything is sent", key)
 		}
 	}
-	if body["id"] != "e1" || body["name"] != "n2" {
-		t.Errorf("body %s", req.Body)
+	for _, key := range []string{"type", "app_name", "id"} {
+		if _, ok := body[key]; ok {
+			t.Errorf("update sends %s, which v2's update does not take", key)
+		}
 	}
 }
 
-func TestDeleteEndpointBody(t *testing.T) {
+func TestDeleteEndpointSendsNoBody(t *testing.T) {
 	var rec recorder
 	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec.add(r)
-		w.WriteHeader(200) // empty body: ignored
+		writeJSON(w, 200, `{}`)
 	}))
-	if err := c.DeleteEndpoint(context.Background(), "e1"); err != nil {
+	if err := c.DeleteEndpoint(context.Background(), "endpoint-id"); err != nil {
 		t.Fatal(err)
 	}
-	if got := decodeMap(t, rec.all()[0].Body); !reflect.DeepEqual(got, map[string]any{"id": "e1"}) {
-		t.Errorf("delete body %v", got)
+	if req := rec.all()[0]; req.Method != "DELETE" || req.Path != "/gpus/v2/endpoints/endpoint-id" || len(req.Body) != 0 {
+		t.Errorf("request %s %s body %q", req.Method, req.Path, req.Body)
+	}
+}
+
+func TestJobNameComesFromTheGatewayURL(t *testing.T) {
+	c := newTestClient(t, http.NotFoundHandler())
+	for _, tc := range []struct{ url, want string }{
+		{c.asyncBaseURL + "/0f43a6867e05fddd", "0f43a6867e05fddd"},
+		{c.asyncBaseURL + "/ep1-app/", "ep1-app"},
+		{"https://endpoint.example.com/ep1", "ep1-app"},
+		{c.asyncBaseURL + "/a/b", "ep1-app"},
+		{"", "ep1-app"},
+	} {
+		if got := c.jobName(&Endpoint{ID: "ep1", AppName: "app", URL: tc.url}); got != tc.want {
+			t.Errorf("jobName(url %q) = %q, want %q", tc.url, got, tc.want)
+		}
 	}
 }
 
@@ -199,7 +326,7 @@ func TestLimitsClustersProducts(t *testing.T) {
 		case "/gpu-instance/openapi/v1/clusters":
 			writeJSON(w, 200, `{"data":[{"id":"c1","name":"US","availableGpuType":["RTX 4090"],"supportNetworkStorage":true}]}`)
 		case "/gpus/v2/products":
-			writeJSON(w, 200, `{"data":[{"id":"SL-serverless-3","name":"RTX 5090 32GB","price":"89000","regions":["c1"],"availableDeploy":true,"inventoryState":"high"}]}`)
+			writeJSON(w, 200, `{"data":[`+docProduct+`]}`)
 		default:
 			writeJSON(w, 404, `{}`)
 		}
@@ -217,14 +344,40 @@ func TestLimitsClustersProducts(t *testing.T) {
 		t.Errorf("clusters = %+v, %v", clusters, err)
 	}
 	products, err := c.ListServerlessProducts(ctx)
-	if err != nil || len(products) != 1 || products[0].Price != 89000 || !products[0].AvailableDeploy || products[0].Regions[0] != "c1" {
-		t.Errorf("products = %+v, %v", products, err)
+	if err != nil || len(products) != 1 {
+		t.Fatalf("products = %+v, %v", products, err)
+	}
+	p := products[0]
+	if p.ID != "prod-a100-80g" || p.Category != "instance" || p.RegionIDs[0] != "c-east-1" || p.ResourceSpec.GPU.MemoryGB != 80 ||
+		p.ResourceSpec.GPU.Max != 8 || p.ResourceSpec.Rootfs.MaxGB != 500 || p.Pricing.Precision != 3 ||
+		p.Pricing.Postpaid.FinalPrice != 12600 || p.Pricing.Postpaid.Unit != "per_hour" || !p.Deployable || p.InventoryState != "normal" ||
+		!reflect.DeepEqual(p.BillingMethods, []string{"postpaid", "prepaid", "spot"}) {
+		t.Errorf("product decoded as %+v", p)
 	}
 	last := rec.all()[len(rec.all())-1]
 	if last.Query["type"][0] != "gpu" || last.Query["category"][0] != "serverless" {
 		t.Errorf("products query %v", last.Query)
 	}
 }
+
+// docProduct is the P-products example of GET /gpus/v2/products, verbatim.
+const docProduct = `{
+  "id": "prod-a100-80g", "name": "A100-80G", "type": "gpu", "category": "instance", "description": "NVIDIA A100 80GB",
+  "region_ids": ["c-east-1"],
+  "resource_spec": {
+    "gpu": { "spec_id": "spec-a100-80g", "name": "A100", "memory_gb": 80, "min": 1, "max": 8, "available": 6, "max_available": 6 },
+    "cpu": 16, "memory_gb": 128, "rootfs": { "min_gb": 50, "max_gb": 500, "free_gb": 50 }
+  },
+  "pricing": {
+    "precision": 3,
+    "postpaid": { "base_price": 18000, "final_price": 12600, "unit": "per_hour" },
+    "spot":     { "base_price": 12600, "final_price": 6000,  "unit": "per_hour" },
+    "prepaid":  [ { "spec_id": "spec_a100_1m", "duration_months": 1, "final_price": 9072000, "base_price": 12960000 } ],
+    "storage_price_per_gb": 50
+  },
+  "billing_methods": ["postpaid", "prepaid", "spot"], "inventory_state": "normal", "deployable": true,
+  "activity": { "is_activity_product": false, "active": false, "purchasable": true }
+}`
 
 func TestIntDecoding(t *testing.T) {
 	cases := map[string]Int{`300`: 300, `"300"`: 300, `" 42 "`: 42, `""`: 0, `null`: 0, `-5`: -5, `300.0`: 300, `"1e3"`: 1000}
@@ -242,26 +395,5 @@ func TestIntDecoding(t *testing.T) {
 	}
 	if b, _ := json.Marshal(struct{ N Int }{12}); string(b) != `{"N":12}` {
 		t.Errorf("Int encodes as %s", b)
-	}
-}
-
-func TestPortAndStateJSON(t *testing.T) {
-	b, _ := json.Marshal([]Port{{Port: 8080}})
-	if string(b) != `[{"port":"8080"}]` {
-		t.Errorf("ports encode as %s", b)
-	}
-	var ports []Port
-	if err := json.Unmarshal([]byte(`[{"port":8080},{"port":"9000"},7000,"6000"]`), &ports); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(ports, []Port{{8080}, {9000}, {7000}, {6000}}) {
-		t.Errorf("ports decode as %v", ports)
-	}
-	var states []EndpointState
-	if err := json.Unmarshal([]byte(`["serving",{"state":"failed","error":"E","message":"M"},null]`), &states); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(states, []EndpointState{{State: "serving"}, {State: "failed", Error: "E", Message: "M"}, {}}) {
-		t.Errorf("states decode as %+v", states)
 	}
 }

@@ -22,7 +22,7 @@ func endpointStates(calls *atomic.Int32, answers ...func(w http.ResponseWriter))
 }
 
 func state(s string) func(w http.ResponseWriter) {
-	return func(w http.ResponseWriter) { writeJSON(w, 200, `{"endpoint":{"id":"e1","state":{"state":"`+s+`"}}}`) }
+	return func(w http.ResponseWriter) { writeJSON(w, 200, `{"id":"e1","status":{"status":"`+s+`"}}`) }
 }
 
 func answer(status int, body string) func(w http.ResponseWriter) {
@@ -31,9 +31,9 @@ func answer(status int, body string) func(w http.ResponseWriter) {
 
 func TestWaitForEndpointServing(t *testing.T) {
 	var calls atomic.Int32
-	c := newTestClient(t, endpointStates(&calls, state("creating"), state("creating"), state("updating"), state("serving")))
+	c := newTestClient(t, endpointStates(&calls, state("creating"), state("creating"), state("updating"), state("running")))
 	ep, err := c.WaitForEndpointServing(context.Background(), "e1")
-	if err != nil || ep.State.State != "serving" || calls.Load() != 4 {
+	if err != nil || ep.Status.Status != "running" || calls.Load() != 4 {
 		t.Fatalf("got %+v, %v after %d polls", ep, err, calls.Load())
 	}
 }
@@ -42,7 +42,7 @@ func TestWaitForEndpointServingFailsFast(t *testing.T) {
 	for _, s := range []string{"failed", "stopped", "deleting"} {
 		var calls atomic.Int32
 		c := newTestClient(t, endpointStates(&calls, state("creating"),
-			answer(200, `{"endpoint":{"id":"e1","state":{"state":"`+s+`","error":"IMAGE_PULL","message":"pull access denied for img"}}}`)))
+			answer(200, `{"id":"e1","status":{"status":"`+s+`","error":"IMAGE_PULL","message":"pull access denied for img"}}`)))
 		_, err := c.WaitForEndpointServing(context.Background(), "e1")
 		var failed *EndpointFailedError
 		if !errors.As(err, &failed) {
@@ -58,7 +58,7 @@ func TestWaitForEndpointServingFailsFast(t *testing.T) {
 func TestWaitForEndpointServingNotFoundIsAnError(t *testing.T) {
 	var calls atomic.Int32
 	c := newTestClient(t, endpointStates(&calls, state("creating"),
-		answer(400, `{"reason":"SERVERLESS_ENDPOINT_NOT_FOUND","message":"gone"}`), state("serving")))
+		answer(400, `{"reason":"SERVERLESS_ENDPOINT_NOT_FOUND","message":"gone"}`), state("running")))
 	_, err := c.WaitForEndpointServing(context.Background(), "e1")
 	if !IsNotFound(err) || calls.Load() != 2 {
 		t.Fatalf("err %v after %d polls, want not found after 2", err, calls.Load())
@@ -73,12 +73,12 @@ func TestWaitToleratesAFewTransientErrors(t *testing.T) {
 	}
 	var calls atomic.Int32
 	boom := answer(502, `bad gateway`)
-	c := c0(endpointStates(&calls, state("creating"), boom, boom, boom, state("serving")))
+	c := c0(endpointStates(&calls, state("creating"), boom, boom, boom, state("running")))
 	if _, err := c.WaitForEndpointServing(context.Background(), "e1"); err != nil {
 		t.Fatalf("three transient errors not tolerated: %v", err)
 	}
 	calls.Store(0)
-	c = c0(endpointStates(&calls, state("creating"), boom, boom, boom, boom, state("serving")))
+	c = c0(endpointStates(&calls, state("creating"), boom, boom, boom, boom, state("running")))
 	_, err := c.WaitForEndpointServing(context.Background(), "e1")
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 || calls.Load() != 5 {
