@@ -117,7 +117,7 @@ echo "    (Terraform prints a warning about development overrides: that is expec
 
 step "terraform apply: creating the quickstart" \
   "A registry credential, 10 GB of cloud storage, an async ComfyUI endpoint on RTX 4090 workers" \
-  "(it waits until the endpoint is serving), then a smoke-test job that must complete."
+  "(it waits until the endpoint is running), then a smoke-test job that must complete."
 "$TERRAFORM" apply -auto-approve -compact-warnings
 
 echo

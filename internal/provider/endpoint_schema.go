@@ -33,15 +33,17 @@ const (
 func endpointResourceSchema(ctx context.Context) schema.Schema {
 	envKeys := mapvalidator.KeysAre(stringvalidator.RegexMatches(envKeyPattern, "must be a variable name: letters, digits and underscores, not starting with a digit"))
 	return schema.Schema{
-		MarkdownDescription: "A Novita serverless GPU endpoint: a container image that Novita runs on GPU workers, " +
-			"scaled between `min_workers` and `max_workers` by its `scaling_policy`. Async endpoints take jobs through " +
-			"the job gateway under `endpoint_name` (see `novita_job`).\n\n" +
+		MarkdownDescription: "A Novita serverless GPU endpoint, managed through Novita's GPU API v2 (the only documented way to create an async endpoint): " +
+			"a container image that Novita runs on GPU workers, scaled between `min_workers` and `max_workers` by its `scaling_policy`. " +
+			"Async endpoints take jobs through the job gateway under `endpoint_name` (see `novita_job`). " +
+			"With `min_workers = 0` every burst pays a cold start, mostly the image pull: a `novita_image_prewarm` of the image in the endpoint's cluster shortens it.\n\n" +
 			"When the provider is configured, plans are checked against the account's live limits (`/endpoint/limit`), " +
 			"the GPU product catalogue and the clusters, so an out-of-range value fails the plan rather than the apply.\n\n" +
-			"Import by id. The API does not tell plain, secret and write-only variables apart, so an import reads none of them: " +
-			"`env` and `secret_env` stay null and no value reaches state. On the first plan the configured `env`, `secret_env` and " +
+			"Import by id. The API does not tell plain, secret and write-only variables apart, so an import reads no value: " +
+			"`env` and `secret_env` stay null and only the names reach state (`env_keys`). On the first plan the configured `env`, `secret_env` and " +
 			"`secret_env_wo` are compared with the endpoint's live variables: when they match, the apply only records `env` and " +
-			"`secret_env` in state (no change is sent to Novita); when they differ, the apply updates the endpoint in place with the configured variables.",
+			"`secret_env` in state (no change is sent to Novita); when they differ, the apply updates the endpoint in place with the configured variables, " +
+			"the plan shows in `env_keys` the names it would remove, and a warning names them.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Endpoint id assigned by Novita.",

@@ -7,6 +7,6 @@ output "comfyui" {
   value = {
     endpoint_name   = data.novita_endpoint.comfyui.endpoint_name
     state           = data.novita_endpoint.comfyui.state
-    running_workers = length([for w in data.novita_endpoint.comfyui.workers : w.id if w.state == "running"])
+    running_workers = length([for w in data.novita_endpoint.comfyui.workers : w.id if w.status == "ready"])
   }
 }

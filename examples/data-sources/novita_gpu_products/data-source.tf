@@ -7,9 +7,13 @@ data "novita_gpu_products" "rtx4090" {
 
 output "rtx4090" {
   value = [for p in data.novita_gpu_products.rtx4090.products : {
-    id                 = p.id
-    name               = p.name
-    price_per_hour_usd = p.price_per_hour_usd
-    clusters           = p.clusters
+    id          = p.id
+    name        = p.name
+    gpus_max    = p.gpus_per_worker_max
+    cluster_ids = p.cluster_ids
+    # Prices as Novita sends them: raw integers with their unit and precision (no currency is documented).
+    postpaid_price  = p.postpaid_price
+    price_unit      = p.price_unit
+    price_precision = p.price_precision
   }]
 }
