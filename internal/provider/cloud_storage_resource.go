@@ -228,7 +228,7 @@ func (r *cloudStorageResource) ModifyPlan(ctx context.Context, req resource.Modi
 
 	// The cluster of an existing storage is a fact; check it only for a new (or replacing) one.
 	newCluster := state == nil || !state.ClusterID.Equal(plan.ClusterID)
-	if r.data == nil || !newCluster || plan.ClusterID.IsUnknown() || plan.ClusterID.IsNull() {
+	if r.data == nil || !newCluster || !known(plan.ClusterID) {
 		return
 	}
 	cat, err := r.data.catalog(ctx)
@@ -245,7 +245,7 @@ func (r *cloudStorageResource) ModifyPlan(ctx context.Context, req resource.Modi
 // shrinkError explains why going from the state size to the planned size is refused, or is
 // empty when the change is allowed (or not yet known).
 func shrinkError(stateSize, planSize types.Int64) string {
-	if stateSize.IsNull() || stateSize.IsUnknown() || planSize.IsNull() || planSize.IsUnknown() {
+	if !known(stateSize) || !known(planSize) {
 		return ""
 	}
 	if planSize.ValueInt64() >= stateSize.ValueInt64() {
@@ -259,7 +259,7 @@ func shrinkError(stateSize, planSize types.Int64) string {
 func (r *cloudStorageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan cloudStorageModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
 	id, err := r.data.client.CreateCloudStorage(ctx, plan.createRequest())
@@ -268,7 +268,7 @@ func (r *cloudStorageResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	ctx = tflog.SetField(ctx, "storage_id", id)
-	tflog.Debug(ctx, "created cloud storage")
+	tflog.Info(ctx, "created cloud storage")
 
 	// Record the id before reading back, so a failed read leaves a tracked (tainted) storage.
 	plan.ID = types.StringValue(id)
@@ -290,7 +290,7 @@ func (r *cloudStorageResource) Create(ctx context.Context, req resource.CreateRe
 func (r *cloudStorageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state cloudStorageModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
 	s, err := r.data.client.GetCloudStorage(ctx, state.ID.ValueString())
@@ -314,7 +314,7 @@ func (r *cloudStorageResource) Update(ctx context.Context, req resource.UpdateRe
 	var plan, state cloudStorageModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
 	plan.ID = state.ID
@@ -337,7 +337,7 @@ func (r *cloudStorageResource) Update(ctx context.Context, req resource.UpdateRe
 func (r *cloudStorageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state cloudStorageModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
 	id := state.ID.ValueString()

@@ -315,10 +315,10 @@ func volumeMountsFromAPI(in []client.Volume, prior types.List) (types.List, diag
 func (m *endpointResourceModel) fromAPI(ctx context.Context, e *client.Endpoint, woKeys map[string]bool) diag.Diagnostics {
 	diags := m.endpointAttrs.fromAPI(e)
 	diags.Append(m.envFromAPI(ctx, e.Envs, woKeys)...)
-	if m.WaitForReady.IsNull() || m.WaitForReady.IsUnknown() {
+	if !known(m.WaitForReady) {
 		m.WaitForReady = types.BoolValue(defaultWaitForReady)
 	}
-	if m.DeletionProtection.IsNull() || m.DeletionProtection.IsUnknown() {
+	if !known(m.DeletionProtection) {
 		m.DeletionProtection = types.BoolValue(false)
 	}
 	if m.SecretEnvWOVersion.IsUnknown() {

@@ -131,7 +131,7 @@ func (regexValidator) Description(context.Context) string {
 func (v regexValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
 func (regexValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+	if !known(req.ConfigValue) {
 		return
 	}
 	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {

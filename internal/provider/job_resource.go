@@ -140,7 +140,7 @@ func (v jobBodyLimitValidator) MarkdownDescription(ctx context.Context) string {
 }
 
 func (jobBodyLimitValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+	if !known(req.ConfigValue) {
 		return
 	}
 	size, err := jobBodySize(req.ConfigValue.ValueString())
@@ -171,7 +171,7 @@ func (m keepEquivalentJSON) MarkdownDescription(ctx context.Context) string {
 }
 
 func (keepEquivalentJSON) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.StateValue.IsNull() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
+	if req.StateValue.IsNull() || !known(req.PlanValue) {
 		return
 	}
 	equal, diags := jsontypes.NewNormalizedValue(req.StateValue.ValueString()).
@@ -309,7 +309,7 @@ func (r *jobResource) Configure(_ context.Context, req resource.ConfigureRequest
 func (r *jobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan jobResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultJobCreateTimeout)
@@ -374,7 +374,7 @@ func (r *jobResource) Create(ctx context.Context, req resource.CreateRequest, re
 func (r *jobResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state jobResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
 	endpoint, id := state.EndpointName.ValueString(), state.ID.ValueString()
@@ -404,7 +404,7 @@ func (r *jobResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 func (r *jobResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan jobResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -414,7 +414,7 @@ func (r *jobResource) Update(ctx context.Context, req resource.UpdateRequest, re
 func (r *jobResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state jobResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !state.CancelOnDestroy.ValueBool() {
+	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) || !state.CancelOnDestroy.ValueBool() {
 		return
 	}
 	endpoint, id := state.EndpointName.ValueString(), state.ID.ValueString()

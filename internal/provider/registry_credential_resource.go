@@ -236,7 +236,7 @@ func (r *registryCredentialResource) adoptsImportedPassword(ctx context.Context,
 	if configured.IsNull() {
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &configured)...)
 	}
-	if configured.IsNull() || configured.IsUnknown() {
+	if !known(configured) {
 		return false
 	}
 	live, err := r.data.client.GetRegistryCredential(ctx, state.ID.ValueString())
@@ -251,7 +251,7 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	var passwordWO types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &passwordWO)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
 	id, err := r.data.client.CreateRegistryCredential(ctx, plan.createRequest(passwordWO))
@@ -265,7 +265,7 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 		return
 	}
 	ctx = tflog.SetField(ctx, "registry_credential_id", id)
-	tflog.Debug(ctx, "created registry credential")
+	tflog.Info(ctx, "created registry credential")
 
 	plan.ID = types.StringValue(id)
 	plan.PasswordWO = types.StringNull()
@@ -275,7 +275,7 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 func (r *registryCredentialResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state registryCredentialModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
 	c, err := r.data.client.GetRegistryCredential(ctx, state.ID.ValueString())
@@ -298,7 +298,7 @@ func (r *registryCredentialResource) Read(ctx context.Context, req resource.Read
 func (r *registryCredentialResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan registryCredentialModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
 	plan.PasswordWO = types.StringNull()
@@ -309,7 +309,7 @@ func (r *registryCredentialResource) Update(ctx context.Context, req resource.Up
 func (r *registryCredentialResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state registryCredentialModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
 	id := state.ID.ValueString()
