@@ -774,6 +774,9 @@ func TestAccEndpointResource_importThenAdopt(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newTestEnv(t)
+			if !tc.wantUpdate {
+				env.requireEmulator(t, "only the emulator counts update calls; on the live API an adoption and an update leave the same endpoint")
+			}
 			const addr = "novita_endpoint.adopted"
 			id := env.createEndpoint(t, client.EndpointSpec{Type: client.EndpointAsync, EndpointConfig: client.EndpointConfig{
 				Name: "made-by-hand",
@@ -819,6 +822,9 @@ import {
 						PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 							plancheck.ExpectSensitiveValue(addr, tfjsonpath.New("secret_env")),
+							plancheck.ExpectKnownValue(addr, tfjsonpath.New("env_keys"), knownvalue.ListExact([]knownvalue.Check{
+								knownvalue.StringExact("PLAIN"), knownvalue.StringExact("SECRET"), knownvalue.StringExact("WO"),
+							})),
 						},
 						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					},
@@ -838,9 +844,6 @@ import {
 							return nil
 						}),
 						func(*terraform.State) error {
-							if env.Emu == nil {
-								return nil // live: only the result is checked
-							}
 							if n := updates() - updatesBefore; (n > 0) != tc.wantUpdate {
 								return fmt.Errorf("the apply made %d update calls; want an update: %v", n, tc.wantUpdate)
 							}
@@ -1061,4 +1064,45 @@ func TestFailedStateWarning(t *testing.T) {
 			t.Errorf("state %q: diagnostics = %v, want none", state, d)
 		}
 	}
+}
+
+// TestAccEndpointResource_importWithoutEnvNamesWhatGoes: a configuration that sets no variables
+// for an imported endpoint (as terraform plan -generate-config-out writes it) plans their removal
+// visibly: env_keys goes from the live names to [], so the plan is not mistaken for an adoption.
+func TestAccEndpointResource_importWithoutEnvNamesWhatGoes(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "novita_endpoint.imported"
+	spec := env.endpointSpec(t, testEndpoint{maxWorkers: 1, env: map[string]string{"BUCKET_NAME": "images", "HF_TOKEN": "hf_secret"}})
+	id := env.createEndpoint(t, spec)
+	if _, err := env.api.WaitForEndpointServing(t.Context(), id); err != nil {
+		t.Fatalf("waiting for endpoint %s: %v", id, err)
+	}
+	cfg := env.config(fmt.Sprintf(`
+import {
+  to = novita_endpoint.imported
+  id = %q
+}
+`, id) + env.endpointHCL(t, "imported", map[string]string{
+		"name": `"acc-arranged"`, "port": "8188", "scaling_policy": `{ type = "concurrency", value = 1 }`,
+		"image": strconv.Quote(spec.Image), "max_workers": "1",
+	}))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkEndpointsDestroyed(env),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("env_keys"), knownvalue.ListExact([]knownvalue.Check{})),
+				},
+			},
+			Check: checkAPIEndpoint(env, addr, func(ep *client.Endpoint) error {
+				if len(ep.Envs) != 0 {
+					return fmt.Errorf("the endpoint still has %v; the plan said it removes them", ep.Envs)
+				}
+				return nil
+			}),
+		}},
+	})
 }
