@@ -145,7 +145,7 @@ func endpointResourceSchema(ctx context.Context) schema.Schema {
 			"image": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Container image reference, 1-%d characters, for example `novitalabs/comfyui-worker:v0.0.1`. Workers pull it on every cold start: a `novita_image_prewarm` of the same image in the endpoint's cluster shortens cold starts. Updated in place.", maxEndpointImageLen),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, maxEndpointImageLen)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, maxEndpointImageLen), imageReferenceValidator{}},
 			},
 			"registry_credential_id": schema.StringAttribute{
 				MarkdownDescription: "Id of a `novita_registry_credential` to pull a private image with. Updated in place.",
