@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 )
 
 // credentialCreateLock serializes CreateRegistryCredential across every Client in the process:
@@ -27,6 +29,7 @@ func (c *Client) CreateRegistryCredential(ctx context.Context, req CreateRegistr
 	case <-ctx.Done():
 		return "", fmt.Errorf("novita client: waiting to create registry credential: %w", ctx.Err())
 	}
+	defer c.credentials.invalidate() // whatever the outcome, a credential may have appeared
 
 	before, err := c.ListRegistryCredentials(ctx)
 	if err != nil {
@@ -47,7 +50,7 @@ func (c *Client) CreateRegistryCredential(ctx context.Context, req CreateRegistr
 	var lastErr error
 	for try := 0; try < credentialListTries; try++ {
 		if try > 0 {
-			if err := sleep(ctx, c.cfg.PollFloor); err != nil {
+			if err := c.sleep(ctx, c.cfg.PollFloor); err != nil {
 				return "", fmt.Errorf("%w: registry credential %q saved but its id is unknown: %w", ErrMaybeCreated, req.Name, err)
 			}
 		}
@@ -92,15 +95,16 @@ func (c *Client) ListRegistryCredentials(ctx context.Context) ([]RegistryCredent
 	return resp.Data, nil
 }
 
-// GetRegistryCredential finds one credential by id in the list; IsNotFound when absent.
+// GetRegistryCredential finds one credential by id in the list; IsNotFound when absent. The API
+// has no get, so concurrent reads share one list (see credentialCache).
 func (c *Client) GetRegistryCredential(ctx context.Context, id string) (*RegistryCredential, error) {
-	all, err := c.ListRegistryCredentials(ctx)
+	all, err := c.credentials.list(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	for i := range all {
-		if all[i].ID == id {
-			return &all[i], nil
+	for _, cred := range all {
+		if cred.ID == id {
+			return &cred, nil // a copy: the list is shared
 		}
 	}
 	return nil, notFound(http.MethodGet, "/repository/auths", "RESOURCE_NOT_FOUND", "registry credential "+id)
@@ -108,7 +112,71 @@ func (c *Client) GetRegistryCredential(ctx context.Context, id string) (*Registr
 
 // DeleteRegistryCredential deletes a credential.
 func (c *Client) DeleteRegistryCredential(ctx context.Context, id string) error {
+	defer c.credentials.invalidate() // whatever the outcome, the credential may be gone
 	r := c.v1(http.MethodPost, "/repository/auth/delete")
 	r.body = map[string]string{"id": id}
 	return c.do(ctx, r)
+}
+
+// credentialListTTL is how long a finished credential list keeps answering reads: a plan's
+// refresh of hundreds of credentials fits in it, and a change made outside this process shows
+// after at most this long.
+const credentialListTTL = 5 * time.Second
+
+// credentialCache makes a refresh of N credentials cost a constant number of list calls instead
+// of N lists of N records: reads join the list in flight, or reuse one that finished less than
+// credentialListTTL ago. This client's own creates and deletes drop it, so a read that starts
+// after one of them sees its effect.
+type credentialCache struct {
+	mu      sync.Mutex
+	current *credentialList // nil: none since the last invalidation
+}
+
+// credentialList is one list call and its result, shared by every read that joins it.
+type credentialList struct {
+	done  chan struct{} // closed once creds, err and at are set
+	creds []RegistryCredential
+	err   error
+	at    time.Time // when the list finished
+}
+
+// list returns the shared list, starting a new one when there is none in flight or fresh.
+func (cc *credentialCache) list(ctx context.Context, c *Client) ([]RegistryCredential, error) {
+	cc.mu.Lock()
+	l := cc.current
+	if l == nil || l.stale(c.now()) {
+		l = &credentialList{done: make(chan struct{})}
+		cc.current = l
+		// The call outlives the read that started it, so one caller giving up does not fail the
+		// others; do's retries bound it.
+		go func(ctx context.Context) {
+			l.creds, l.err = c.ListRegistryCredentials(ctx)
+			l.at = c.now()
+			close(l.done)
+		}(context.WithoutCancel(ctx))
+	}
+	cc.mu.Unlock()
+	select {
+	case <-l.done:
+		return l.creds, l.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("novita client: reading registry credentials: %w", ctx.Err())
+	}
+}
+
+// stale reports whether a finished list may no longer answer reads (one in flight never is).
+func (l *credentialList) stale(now time.Time) bool {
+	select {
+	case <-l.done:
+		return l.err != nil || now.Sub(l.at) >= credentialListTTL
+	default:
+		return false
+	}
+}
+
+// invalidate drops the shared list; reads already waiting on one in flight still get it.
+func (cc *credentialCache) invalidate() {
+	cc.mu.Lock()
+	cc.current = nil
+	cc.mu.Unlock()
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -102,21 +101,6 @@ func TestWaitStopsOnCancel(t *testing.T) {
 	}
 	if calls.Load() < 2 {
 		t.Errorf("only %d polls", calls.Load())
-	}
-}
-
-func TestPollIntervalGrowsToCeiling(t *testing.T) {
-	c := &Client{cfg: Config{PollFloor: time.Millisecond, PollCeiling: 4 * time.Millisecond}}
-	p := c.newPoller()
-	var got []time.Duration
-	for i := 0; i < 6; i++ {
-		got = append(got, p.next)
-		p.next = min(p.next*3/2, p.ceiling) // what wait does after sleeping
-	}
-	want := []time.Duration{1000 * time.Microsecond, 1500 * time.Microsecond, 2250 * time.Microsecond,
-		3375 * time.Microsecond, 4 * time.Millisecond, 4 * time.Millisecond}
-	if !slices.Equal(got, want) {
-		t.Fatalf("intervals %v, want %v", got, want)
 	}
 }
 
