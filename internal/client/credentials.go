@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,7 +30,7 @@ func (c *Client) CreateRegistryCredential(ctx context.Context, req CreateRegistr
 	case <-ctx.Done():
 		return "", fmt.Errorf("novita client: waiting to create registry credential: %w", ctx.Err())
 	}
-	defer c.credentials.invalidate() // whatever the outcome, a credential may have appeared
+	defer credentialChanged() // whatever the outcome, a credential may have appeared
 
 	before, err := c.ListRegistryCredentials(ctx)
 	if err != nil {
@@ -112,7 +113,7 @@ func (c *Client) GetRegistryCredential(ctx context.Context, id string) (*Registr
 
 // DeleteRegistryCredential deletes a credential.
 func (c *Client) DeleteRegistryCredential(ctx context.Context, id string) error {
-	defer c.credentials.invalidate() // whatever the outcome, the credential may be gone
+	defer credentialChanged() // whatever the outcome, the credential may be gone
 	r := c.v1(http.MethodPost, "/repository/auth/delete")
 	r.body = map[string]string{"id": id}
 	return c.do(ctx, r)
@@ -123,29 +124,35 @@ func (c *Client) DeleteRegistryCredential(ctx context.Context, id string) error 
 // after at most this long.
 const credentialListTTL = 5 * time.Second
 
+// credentialChanges counts the credential creates and deletes of every Client in the process. A
+// list started before one of them no longer answers new reads, so a read that starts after a
+// change made in this process sees it, whichever client made the change (an acceptance test's
+// own client checks what the provider's client did).
+var credentialChanges atomic.Uint64
+
 // credentialCache makes a refresh of N credentials cost a constant number of list calls instead
 // of N lists of N records: reads join the list in flight, or reuse one that finished less than
-// credentialListTTL ago. This client's own creates and deletes drop it, so a read that starts
-// after one of them sees its effect.
+// credentialListTTL ago with no credential change in this process since it started.
 type credentialCache struct {
 	mu      sync.Mutex
-	current *credentialList // nil: none since the last invalidation
+	current *credentialList // nil: none yet
 }
 
 // credentialList is one list call and its result, shared by every read that joins it.
 type credentialList struct {
-	done  chan struct{} // closed once creds, err and at are set
-	creds []RegistryCredential
-	err   error
-	at    time.Time // when the list finished
+	changes uint64        // credentialChanges when the list started
+	done    chan struct{} // closed once creds, err and at are set
+	creds   []RegistryCredential
+	err     error
+	at      time.Time // when the list finished
 }
 
-// list returns the shared list, starting a new one when there is none in flight or fresh.
+// list returns the shared list, starting a new one when the current one is stale.
 func (cc *credentialCache) list(ctx context.Context, c *Client) ([]RegistryCredential, error) {
 	cc.mu.Lock()
 	l := cc.current
 	if l == nil || l.stale(c.now()) {
-		l = &credentialList{done: make(chan struct{})}
+		l = &credentialList{changes: credentialChanges.Load(), done: make(chan struct{})}
 		cc.current = l
 		// The call outlives the read that started it, so one caller giving up does not fail the
 		// others; do's retries bound it.
@@ -164,19 +171,19 @@ func (cc *credentialCache) list(ctx context.Context, c *Client) ([]RegistryCrede
 	}
 }
 
-// stale reports whether a finished list may no longer answer reads (one in flight never is).
+// stale reports whether l may no longer answer new reads: a credential changed in this process
+// since it started, or it finished with an error or more than credentialListTTL ago.
 func (l *credentialList) stale(now time.Time) bool {
+	if credentialChanges.Load() != l.changes {
+		return true
+	}
 	select {
 	case <-l.done:
 		return l.err != nil || now.Sub(l.at) >= credentialListTTL
 	default:
-		return false
+		return false // in flight
 	}
 }
 
-// invalidate drops the shared list; reads already waiting on one in flight still get it.
-func (cc *credentialCache) invalidate() {
-	cc.mu.Lock()
-	cc.current = nil
-	cc.mu.Unlock()
-}
+// credentialChanged marks a create or delete; reads already waiting on a list still get it.
+func credentialChanged() { credentialChanges.Add(1) }

@@ -209,8 +209,8 @@ func TestCredentialReadsShareOneList(t *testing.T) {
 	}
 }
 
-// TestCredentialReadsSeeOwnChanges: a create or delete by this client drops the shared list, so
-// the next read sees it; a list is reused only for credentialListTTL and never when it failed.
+// TestCredentialReadsSeeOwnChanges: a create or delete by any client of the process makes the
+// next read list again, so it sees the change; a list is reused only for credentialListTTL.
 func TestCredentialReadsSeeOwnChanges(t *testing.T) {
 	srv := &credentialServer{creds: []RegistryCredential{{ID: "old", Name: "hub", Username: "u"}}}
 	c := newTestClient(t, srv)
@@ -228,6 +228,17 @@ func TestCredentialReadsSeeOwnChanges(t *testing.T) {
 	}
 	if err := read(id); err != nil {
 		t.Errorf("reading the credential just created: %v", err)
+	}
+	other, err := New(c.cfg) // another client of the process, as an acceptance test's own
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherID, err := other.CreateRegistryCredential(ctx, CreateRegistryCredentialRequest{Name: "hub", Username: "u2", Password: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := read(otherID); err != nil {
+		t.Errorf("reading the credential another client just created: %v", err)
 	}
 	lists := srv.lists.Load()
 	if err := c.DeleteRegistryCredential(ctx, id); err != nil {
