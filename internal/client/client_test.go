@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -308,21 +309,43 @@ func TestRetryAfterParsing(t *testing.T) {
 }
 
 func TestBackoffIsCappedAndJittered(t *testing.T) {
-	c := &Client{backoffBase: time.Second}
-	for attempt := 0; attempt < 40; attempt++ {
+	b := Backoff{Base: time.Second, Cap: maxBackoff, Factor: 2, Jitter: true}
+	for attempt := 0; attempt < 80; attempt++ {
 		limit := min(time.Second<<min(attempt, 30), maxBackoff)
 		for i := 0; i < 20; i++ {
-			if d := c.backoff(attempt); d < 0 || d > limit {
-				t.Fatalf("backoff(%d) = %v, outside [0, %v]", attempt, d, limit)
+			if d := b.Wait(attempt); d < 0 || d > limit {
+				t.Fatalf("Wait(%d) = %v, outside [0, %v]", attempt, d, limit)
 			}
 		}
 	}
 	seen := map[time.Duration]bool{}
 	for i := 0; i < 20; i++ {
-		seen[c.backoff(5)] = true
+		seen[b.Wait(5)] = true
 	}
 	if len(seen) < 5 {
 		t.Errorf("backoff is not jittered: %v", seen)
+	}
+}
+
+func TestBackoffSteadyThenGrowing(t *testing.T) {
+	ms := time.Millisecond
+	cases := []struct {
+		b    Backoff
+		want []time.Duration
+	}{
+		{Backoff{Base: ms, Cap: 4 * ms, Factor: 1.5}, []time.Duration{ms, 1500 * time.Microsecond, 2250 * time.Microsecond, 3375 * time.Microsecond, 4 * ms, 4 * ms}},
+		{Backoff{Base: ms, Cap: time.Second, Factor: 2, Steady: 2}, []time.Duration{ms, ms, ms, 2 * ms, 4 * ms, 8 * ms}},
+		{Backoff{Base: 10 * ms, Cap: time.Second, Factor: 0.5}, []time.Duration{10 * ms, 10 * ms, 10 * ms}}, // no shrinking
+		{Backoff{Base: ms, Cap: 3 * ms, Factor: 1e308}, []time.Duration{ms, 3 * ms, 3 * ms}},                // overflow is capped
+	}
+	for _, tc := range cases {
+		var got []time.Duration
+		for n := range tc.want {
+			got = append(got, tc.b.Wait(n))
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%+v: waits %v, want %v", tc.b, got, tc.want)
+		}
 	}
 }
 
@@ -391,7 +414,7 @@ func TestCreateRetriedWhenConnectionRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.backoffBase = time.Millisecond
+	c.retryPace.Base = time.Millisecond
 	var attempts atomic.Int32
 	c.cfg.Logf = func(context.Context, string, map[string]any) { attempts.Add(1) }
 	_, err = c.CreateEndpoint(context.Background(), EndpointSpec{EndpointConfig: EndpointConfig{Name: "x"}})
