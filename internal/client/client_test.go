@@ -336,6 +336,7 @@ func TestBackoffSteadyThenGrowing(t *testing.T) {
 		{Backoff{Base: ms, Cap: 4 * ms, Factor: 1.5}, []time.Duration{ms, 1500 * time.Microsecond, 2250 * time.Microsecond, 3375 * time.Microsecond, 4 * ms, 4 * ms}},
 		{Backoff{Base: ms, Cap: time.Second, Factor: 2, Steady: 2}, []time.Duration{ms, ms, ms, 2 * ms, 4 * ms, 8 * ms}},
 		{Backoff{Base: 10 * ms, Cap: time.Second, Factor: 0.5}, []time.Duration{10 * ms, 10 * ms, 10 * ms}}, // no shrinking
+		{Backoff{Base: ms, Factor: 3}, []time.Duration{ms, 3 * ms, 9 * ms}},                                 // no cap
 		{Backoff{Base: ms, Cap: 3 * ms, Factor: 1e308}, []time.Duration{ms, 3 * ms, 3 * ms}},                // overflow is capped
 	}
 	for _, tc := range cases {

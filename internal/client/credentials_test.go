@@ -219,27 +219,27 @@ func TestCredentialReadsSeeOwnChanges(t *testing.T) {
 	ctx := t.Context()
 	read := func(id string) error { _, err := c.GetRegistryCredential(ctx, id); return err }
 
+	// createThenRead creates a credential through cl, then reads it through c.
+	createThenRead := func(cl *Client, username string) string {
+		t.Helper()
+		id, err := cl.CreateRegistryCredential(ctx, CreateRegistryCredentialRequest{Name: "hub", Username: username, Password: "p"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := read(id); err != nil {
+			t.Errorf("reading the credential just created by %s: %v", username, err)
+		}
+		return id
+	}
 	if err := read("old"); err != nil {
 		t.Fatal(err)
 	}
-	id, err := c.CreateRegistryCredential(ctx, CreateRegistryCredentialRequest{Name: "hub", Username: "u", Password: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := read(id); err != nil {
-		t.Errorf("reading the credential just created: %v", err)
-	}
+	id := createThenRead(c, "this client")
 	other, err := New(c.cfg) // another client of the process, as an acceptance test's own
 	if err != nil {
 		t.Fatal(err)
 	}
-	otherID, err := other.CreateRegistryCredential(ctx, CreateRegistryCredentialRequest{Name: "hub", Username: "u2", Password: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := read(otherID); err != nil {
-		t.Errorf("reading the credential another client just created: %v", err)
-	}
+	createThenRead(other, "another client")
 	lists := srv.lists.Load()
 	if err := c.DeleteRegistryCredential(ctx, id); err != nil {
 		t.Fatal(err)

@@ -51,21 +51,17 @@ func (c *Client) SubmitJob(ctx context.Context, endpointName string, input json.
 
 // GetJob reads a job's status and result.
 func (c *Client) GetJob(ctx context.Context, endpointName, jobID string) (*Job, error) {
-	r := c.gateway(http.MethodGet, "/"+url.PathEscape(endpointName)+"/status/"+url.PathEscape(jobID))
-	var job Job
-	r.out = &job
-	if err := c.do(ctx, r); err != nil {
-		return nil, err
-	}
-	if job.ID == "" {
-		job.ID = jobID
-	}
-	return &job, nil
+	return c.jobCall(ctx, http.MethodGet, endpointName, "status", jobID)
 }
 
 // CancelJob cancels a queued or running job.
 func (c *Client) CancelJob(ctx context.Context, endpointName, jobID string) (*Job, error) {
-	r := c.gateway(http.MethodPost, "/"+url.PathEscape(endpointName)+"/cancel/"+url.PathEscape(jobID))
+	return c.jobCall(ctx, http.MethodPost, endpointName, "cancel", jobID)
+}
+
+// jobCall sends method /{endpointName}/{verb}/{jobID} and decodes the job in the answer.
+func (c *Client) jobCall(ctx context.Context, method, endpointName, verb, jobID string) (*Job, error) {
+	r := c.gateway(method, "/"+url.PathEscape(endpointName)+"/"+verb+"/"+url.PathEscape(jobID))
 	var job Job
 	r.out = &job
 	if err := c.do(ctx, r); err != nil {

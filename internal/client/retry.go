@@ -13,9 +13,9 @@ import (
 )
 
 // Backoff is capped exponential backoff, the one pacing rule of retries and waits: waits 0 to
-// Steady are Base, wait n after them is Base×Factor^(n-Steady), and none passes Cap. With Jitter,
-// each wait is drawn uniformly from [0, that] ("full jitter"), which spreads clients that failed
-// at the same moment.
+// Steady are Base, wait n after them is Base×Factor^(n-Steady), and none passes Cap (when set).
+// With Jitter, each wait is drawn uniformly from [0, that] ("full jitter"), which spreads clients
+// that failed at the same moment.
 type Backoff struct {
 	Base, Cap time.Duration
 	Factor    float64 // growth per wait; below 1 counts as 1
@@ -26,9 +26,12 @@ type Backoff struct {
 // Wait returns wait n (n from 0).
 func (b Backoff) Wait(n int) time.Duration {
 	grown := float64(b.Base) * math.Pow(max(b.Factor, 1), float64(max(n-b.Steady, 0)))
-	d := b.Cap
-	if grown < float64(b.Cap) { // also false for +Inf and NaN
+	d := time.Duration(math.MaxInt64)
+	if grown < float64(math.MaxInt64) { // false for +Inf and NaN too
 		d = time.Duration(grown)
+	}
+	if b.Cap > 0 {
+		d = min(d, b.Cap)
 	}
 	if b.Jitter && d > 0 {
 		d = time.Duration(rand.Int64N(int64(d) + 1))
