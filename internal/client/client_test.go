@@ -357,7 +357,10 @@ func TestCreateNotRetriedOn500(t *testing.T) {
 		writeJSON(w, 500, `{"reason":"UNKNOWN","message":"internal"}`)
 	}))
 	creates := map[string]func() error{
-		"endpoint": func() error { _, err := c.CreateEndpoint(context.Background(), EndpointSpec{EndpointConfig: EndpointConfig{Name: "x"}}); return err },
+		"endpoint": func() error {
+			_, err := c.CreateEndpoint(context.Background(), EndpointSpec{EndpointConfig: EndpointConfig{Name: "x"}})
+			return err
+		},
 		"storage": func() error {
 			_, err := c.CreateCloudStorage(context.Background(), CreateCloudStorageRequest{ClusterID: "c", Name: "s", SizeGB: 10})
 			return err

@@ -20,7 +20,9 @@ func (imageReferenceValidator) Description(context.Context) string {
 	return "must be an image reference such as `novitalabs/comfyui-worker:v0.0.1`: no scheme, no spaces, a lower-case repository path"
 }
 
-func (v imageReferenceValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v imageReferenceValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (imageReferenceValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if !known(req.ConfigValue) {
