@@ -187,7 +187,7 @@ func pagedServer(t *testing.T, rec *recorder, ids []string) *Client {
 		}
 		var items []string
 		for _, id := range ids {
-			if kw := q.Get("keyword"); kw == "" || strings.Contains(id, kw) {
+			if kw := q.Get("keyword"); kw == "" || strings.Contains(id+"-app", kw) {
 				items = append(items, id)
 			}
 		}
