@@ -123,7 +123,7 @@ func BenchmarkGatewayHealthByEndpoints(b *testing.B) {
 	perRequest := func(i int) float64 { return float64(elapsed[i]) / float64(b.N*requests) }
 	b.ReportMetric(perRequest(0), "ns/req-1-endpoint")
 	b.ReportMetric(perRequest(2), "ns/req-1000-endpoints")
-	const threshold = 3 // about 1 when a request does not scan the other endpoints
+	const threshold = 5 // about 1 when a request does not scan the other endpoints; a scan shows as 100 and 1000
 	for i, name := range map[int]string{1: "x-100-vs-1-endpoint", 2: "x-1000-vs-1-endpoint"} {
 		ratio := perRequest(i) / perRequest(0)
 		b.ReportMetric(ratio, name)
@@ -167,7 +167,7 @@ func BenchmarkListEndpoints(b *testing.B) {
 			b.Fatalf("listed %d endpoints, want %d", seen, n)
 		}
 	}
-	const threshold = 3 // about 1 when a page costs what its endpoints cost, whatever the total
+	const threshold = 5 // about 1 when a page costs what its endpoints cost; quadratic shows as about 100
 	reportPerObjectRatio(b, "endpoint", small, large, threshold, func(i, n int) { listAll(emus[i], n) })
 }
 
