@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -67,10 +68,10 @@ func TestDirectoryLookup(t *testing.T) {
 }
 
 // Ids from a hand-edited state file may contain "-": the bare id wins, then every split of the
-// name is tried.
+// name is tried. (The file also understates seq: new endpoints still list after the loaded ones.)
 func TestDirectoryLookupByJobNameWithDashedIDs(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
-	state := `{"version": 2, "seq": 2, "endpoints": [
+	state := `{"version": 2, "seq": 0, "endpoints": [
 	  {"ID": "ab", "AppName": "cd-x", "Team": "team-a", "Type": "async", "Status": "running", "Seq": 1},
 	  {"ID": "ab-cd", "AppName": "y", "Team": "team-a", "Type": "async", "Status": "running", "Seq": 2}],
 	  "cloudStorages": [], "registryCredentials": []}`
@@ -87,6 +88,9 @@ func TestDirectoryLookupByJobNameWithDashedIDs(t *testing.T) {
 
 	// A lookup settles the endpoint it finds: once its delete has completed it is gone.
 	id := h.mustCreateEndpoint(keyA, endpointSpec())
+	if got, _ := h.listAll(keyA, ""); !slices.Equal(got, []string{"ab", "ab-cd", id}) {
+		t.Errorf("listed %v, want the loaded endpoints, then the new one", got)
+	}
 	mustOK(t, h.deleteEndpoint(keyA, id))
 	if _, ok := h.emu.LookupJobEndpoint(id + "-" + id); !ok {
 		t.Fatal("a deleting endpoint is not found")

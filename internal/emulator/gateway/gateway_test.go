@@ -372,8 +372,10 @@ func TestWorkersHook(t *testing.T) {
 func TestRealClockConcurrentClients(t *testing.T) {
 	dir := &fakeDir{byName: map[string]gateway.Endpoint{"ep1-app": {
 		ID: "ep1", AppName: "app", Team: testTeam, Type: "async", Serving: true,
-		MaxWorkers: 3, MaxConcurrent: 2, FreeTimeoutSec: 60, PolicyType: "concurrency", PolicyValue: 2,
-		Image: gateway.SleepWorkerImage,
+		MaxWorkers: 3, MaxConcurrent: 2, PolicyType: "concurrency", PolicyValue: 2, Image: gateway.SleepWorkerImage,
+		// Idle workers stay 3.6 s of real time, so a loaded machine does not release them all
+		// before the final health check.
+		FreeTimeoutSec: 3600,
 	}}}
 	gw := gateway.New(dir, gateway.Options{Speed: 1000}) // 10 s cold start -> 10 ms; 5 s jobs -> 5 ms
 	t.Cleanup(gw.Close)
