@@ -152,57 +152,59 @@ func TestEndpointBodiesAreStrict(t *testing.T) {
 	h.mustCreateEndpoint(keyA, set(endpointSpec(), "policy", json.RawMessage("null")))
 }
 
+// invalidCreates each change one field of endpointSpec and name what the error must say.
+var invalidCreates = []struct {
+	name      string
+	path      string
+	value     any
+	fragments []string
+}{
+	{"no type", "type", nil, []string{"type is required", "async or sync"}},
+	{"bad type", "type", "batch", []string{"type", "async or sync", "batch"}},
+	{"no name", "name", nil, []string{"name is required"}},
+	{"name too long", "name", strings.Repeat("n", 256), []string{"name", "1-255", "256"}},
+	{"no product", "product_id", nil, []string{"product_id is required"}},
+	{"no image", "image", "", []string{"image is required"}},
+	{"image too long", "image", strings.Repeat("i", 501), []string{"image", "1-500", "501"}},
+	{"command too long", "command", strings.Repeat("c", 2048), []string{"command", "2047"}},
+	{"entrypoint too long", "entrypoint", strings.Repeat("c", 2048), []string{"entrypoint", "2047"}},
+	{"bad app name", "app_name", "no spaces", []string{"app_name", "letters, digits and hyphens"}},
+	{"app name too long", "app_name", strings.Repeat("a", 256), []string{"app_name", "255"}},
+	{"no worker_config", "worker_config", nil, []string{"worker_config is required"}},
+	{"no max_replicas", "worker_config.max_replicas", nil, []string{"worker_config.max_replicas is required"}},
+	{"min replicas", "worker_config.min_replicas", -1, []string{"worker_config.min_replicas", "0 and 100"}},
+	{"max replicas", "worker_config.max_replicas", 101, []string{"worker_config.max_replicas", "0 and 100"}},
+	{"max below min", "worker_config.max_replicas", 0, []string{"max_replicas", "min_replicas"}},
+	{"idle timeout", "worker_config.idle_timeout", 3601, []string{"worker_config.idle_timeout", "1 and 3600"}},
+	{"idle timeout missing", "worker_config.idle_timeout", nil, []string{"worker_config.idle_timeout"}},
+	{"concurrency", "worker_config.max_concurrent_per_worker", 0, []string{"worker_config.max_concurrent_per_worker", "1 and 100"}},
+	{"gpus over the product", "worker_config.gpu_num", 9, []string{"worker_config.gpu_num", "1 and 8", product, "RTX 4090"}},
+	{"gpus missing", "worker_config.gpu_num", nil, []string{"worker_config.gpu_num", "1 and 8"}},
+	{"rootfs over the product", "worker_config.rootfs_size_gb", 1001, []string{"worker_config.rootfs_size_gb", "10 and 1000", product}},
+	{"request timeout", "worker_config.request_timeout", 3601, []string{"worker_config.request_timeout", "1 and 3600"}},
+	{"cuda", "worker_config.min_cuda_version", "10.2", []string{"min_cuda_version", "12.8", "10.2"}},
+	{"queue value", "policy.value", 3601, []string{"policy.value", "1 and 3600"}},
+	{"policy type", "policy.type", "cpu", []string{"policy.type", "queue or concurrency"}},
+	{"two ports", "ports", []any{80, 81}, []string{"exactly one port"}},
+	{"no port", "ports", nil, []string{"exactly one port", "got 0"}},
+	{"port zero", "ports", []any{0}, []string{"ports[0]", "1 and 65535"}},
+	{"port too big", "ports", []any{65536}, []string{"ports[0]", "1 and 65535"}},
+	{"health path", "health_check.path", "health", []string{"health_check.path", "start with /"}},
+	{"health port", "health_check.port", 70000, []string{"health_check.port", "1 and 65535"}},
+	{"health port reserved", "health_check.port", 2222, []string{"health_check.port", "reserved"}},
+	{"local volume size", "volumes", []any{map[string]any{"type": "local", "size": 5, "mount_point": "/data"}}, []string{"volumes[0].size", "10 and 1000"}},
+	{"volume type", "volumes", []any{map[string]any{"type": "nfs", "mount_point": "/data"}}, []string{"volumes[0].type", "local or network"}},
+	{"relative mount", "volumes", []any{map[string]any{"type": "local", "size": 20, "mount_point": "data"}}, []string{"volumes[0].mount_point"}},
+	{"mounted twice", "volumes", []any{map[string]any{"type": "local", "size": 20, "mount_point": "/d"}, map[string]any{"type": "local", "size": 20, "mount_point": "/d"}}, []string{"volumes[1].mount_point"}},
+	{"unknown region", "region_id", "mars-1", []string{"region_id", "mars-1", "us-dallas-1, eu-frankfurt-1, ap-singapore-1"}},
+	{"product not in region", "region_id", "ap-singapore-1", []string{"region_id", "not offered", "ap-singapore-1", "us-dallas-1, eu-frankfurt-1"}},
+	{"empty env key", "envs", []any{map[string]any{"key": "", "value": "x"}}, []string{"envs[0].key"}},
+	{"repeated env key", "envs", []any{map[string]any{"key": "A"}, map[string]any{"key": "A"}}, []string{"envs[1].key", "repeated"}},
+}
+
 func TestEndpointCreateValidation(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
-	cases := []struct {
-		name      string
-		path      string
-		value     any
-		fragments []string
-	}{
-		{"no type", "type", nil, []string{"type is required", "async or sync"}},
-		{"bad type", "type", "batch", []string{"type", "async or sync", "batch"}},
-		{"no name", "name", nil, []string{"name is required"}},
-		{"name too long", "name", strings.Repeat("n", 256), []string{"name", "1-255", "256"}},
-		{"no product", "product_id", nil, []string{"product_id is required"}},
-		{"no image", "image", "", []string{"image is required"}},
-		{"image too long", "image", strings.Repeat("i", 501), []string{"image", "1-500", "501"}},
-		{"command too long", "command", strings.Repeat("c", 2048), []string{"command", "2047"}},
-		{"entrypoint too long", "entrypoint", strings.Repeat("c", 2048), []string{"entrypoint", "2047"}},
-		{"bad app name", "app_name", "no spaces", []string{"app_name", "letters, digits and hyphens"}},
-		{"app name too long", "app_name", strings.Repeat("a", 256), []string{"app_name", "255"}},
-		{"no worker_config", "worker_config", nil, []string{"worker_config is required"}},
-		{"no max_replicas", "worker_config.max_replicas", nil, []string{"worker_config.max_replicas is required"}},
-		{"min replicas", "worker_config.min_replicas", -1, []string{"worker_config.min_replicas", "0 and 100"}},
-		{"max replicas", "worker_config.max_replicas", 101, []string{"worker_config.max_replicas", "0 and 100"}},
-		{"max below min", "worker_config.max_replicas", 0, []string{"max_replicas", "min_replicas"}},
-		{"idle timeout", "worker_config.idle_timeout", 3601, []string{"worker_config.idle_timeout", "1 and 3600"}},
-		{"idle timeout missing", "worker_config.idle_timeout", nil, []string{"worker_config.idle_timeout"}},
-		{"concurrency", "worker_config.max_concurrent_per_worker", 0, []string{"worker_config.max_concurrent_per_worker", "1 and 100"}},
-		{"gpus over the product", "worker_config.gpu_num", 9, []string{"worker_config.gpu_num", "1 and 8", product, "RTX 4090"}},
-		{"gpus missing", "worker_config.gpu_num", nil, []string{"worker_config.gpu_num", "1 and 8"}},
-		{"rootfs over the product", "worker_config.rootfs_size_gb", 1001, []string{"worker_config.rootfs_size_gb", "10 and 1000", product}},
-		{"request timeout", "worker_config.request_timeout", 3601, []string{"worker_config.request_timeout", "1 and 3600"}},
-		{"cuda", "worker_config.min_cuda_version", "10.2", []string{"min_cuda_version", "12.8", "10.2"}},
-		{"queue value", "policy.value", 3601, []string{"policy.value", "1 and 3600"}},
-		{"policy type", "policy.type", "cpu", []string{"policy.type", "queue or concurrency"}},
-		{"two ports", "ports", []any{80, 81}, []string{"exactly one port"}},
-		{"no port", "ports", nil, []string{"exactly one port", "got 0"}},
-		{"port zero", "ports", []any{0}, []string{"ports[0]", "1 and 65535"}},
-		{"port too big", "ports", []any{65536}, []string{"ports[0]", "1 and 65535"}},
-		{"health path", "health_check.path", "health", []string{"health_check.path", "start with /"}},
-		{"health port", "health_check.port", 70000, []string{"health_check.port", "1 and 65535"}},
-		{"health port reserved", "health_check.port", 2222, []string{"health_check.port", "reserved"}},
-		{"local volume size", "volumes", []any{map[string]any{"type": "local", "size": 5, "mount_point": "/data"}}, []string{"volumes[0].size", "10 and 1000"}},
-		{"volume type", "volumes", []any{map[string]any{"type": "nfs", "mount_point": "/data"}}, []string{"volumes[0].type", "local or network"}},
-		{"relative mount", "volumes", []any{map[string]any{"type": "local", "size": 20, "mount_point": "data"}}, []string{"volumes[0].mount_point"}},
-		{"mounted twice", "volumes", []any{map[string]any{"type": "local", "size": 20, "mount_point": "/d"}, map[string]any{"type": "local", "size": 20, "mount_point": "/d"}}, []string{"volumes[1].mount_point"}},
-		{"unknown region", "region_id", "mars-1", []string{"region_id", "mars-1", "us-dallas-1, eu-frankfurt-1, ap-singapore-1"}},
-		{"product not in region", "region_id", "ap-singapore-1", []string{"region_id", "not offered", "ap-singapore-1", "us-dallas-1, eu-frankfurt-1"}},
-		{"empty env key", "envs", []any{map[string]any{"key": "", "value": "x"}}, []string{"envs[0].key"}},
-		{"repeated env key", "envs", []any{map[string]any{"key": "A"}, map[string]any{"key": "A"}}, []string{"envs[1].key", "repeated"}},
-	}
-	for _, tc := range cases {
+	for _, tc := range invalidCreates {
 		t.Run(tc.name, func(t *testing.T) {
 			wantInvalid(t, h.createEndpoint(keyA, set(endpointSpec(), tc.path, tc.value)), tc.fragments...)
 		})
