@@ -116,7 +116,7 @@ func (e *Emulator) listEndpoints(c *call) (any, *apiError) {
 	}
 	base := baseURL(c.r)
 	out := &endpointList{Data: []*endpointOut{}}
-	start, _ := e.orderIndex(q.after + 1)
+	start := e.orderIndex(q.after + 1)
 	var last *endpointRecord
 	for _, rec := range e.order[start:] {
 		if rec.Team != c.team || !q.matches(&rec.Endpoint) {

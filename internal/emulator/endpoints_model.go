@@ -133,17 +133,19 @@ func (e *Emulator) addEndpointLocked(rec *endpointRecord) {
 func (e *Emulator) dropEndpointLocked(rec *endpointRecord) {
 	delete(e.endpoints, rec.ID)
 	delete(e.pending, rec.ID)
-	if i, found := e.orderIndex(rec.Seq); found {
-		e.order = slices.Delete(e.order, i, i+1)
+	for i := e.orderIndex(rec.Seq); i < len(e.order) && e.order[i].Seq == rec.Seq; i++ {
+		if e.order[i] == rec { // a hand-edited state file may repeat a Seq
+			e.order = slices.Delete(e.order, i, i+1)
+			break
+		}
 	}
 	e.forget = append(e.forget, rec.ID)
 	e.dirty = true
 }
 
 // orderIndex finds the first position in e.order whose Seq is at least seq.
-func (e *Emulator) orderIndex(seq int64) (int, bool) {
-	i := sort.Search(len(e.order), func(i int) bool { return e.order[i].Seq >= seq })
-	return i, i < len(e.order) && e.order[i].Seq == seq
+func (e *Emulator) orderIndex(seq int64) int {
+	return sort.Search(len(e.order), func(i int) bool { return e.order[i].Seq >= seq })
 }
 
 // startTransition marks rec as being created, updated or deleted from now on.

@@ -49,6 +49,7 @@ func (e *Emulator) loadState() error {
 	case st.Version != stateFileVersion:
 		return fmt.Errorf("emulator state file %s has version %d, want %d", e.opts.StateFile, st.Version, stateFileVersion)
 	}
+	// New records must sort after loaded ones, even if a hand-edited file understates seq.
 	e.seq = st.Seq
 	slices.SortFunc(st.Endpoints, func(a, b *endpointRecord) int { return cmp.Compare(a.Seq, b.Seq) })
 	for _, r := range st.Endpoints {
@@ -57,12 +58,15 @@ func (e *Emulator) loadState() error {
 		if r.Pending != pendingNone {
 			e.pending[r.ID] = r
 		}
+		e.seq = max(e.seq, r.Seq)
 	}
 	for _, r := range st.CloudStorages {
 		e.storages[r.ID] = r
+		e.seq = max(e.seq, r.Seq)
 	}
 	for _, r := range st.RegistryCredentials {
 		e.credentials[r.ID] = r
+		e.seq = max(e.seq, r.Seq)
 	}
 	return nil
 }
