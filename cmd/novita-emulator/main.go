@@ -143,7 +143,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.stateFile, "state-file", "", "JSON `file` to load state from and save it to after every change (its directory is created)")
 	fs.BoolVar(&persist, "persist", false, "keep one address and one state across restarts: -addr "+persistAddr+" and -state-file <user cache dir>/novita-emulator/state.json, unless given")
 	fs.BoolVar(&cfg.printEnv, "env", false, "print the export lines for this address and key, for eval \"$(novita-emulator -persist -env)\", and exit (needs a fixed port)")
-	fs.Var(faultsFlag{&cfg.faults}, "fault", "`\"METHOD PATH STATUS [times=N] [retry-after=SECONDS] [reason=REASON]\"`: answer the next N requests (default 1) to PATH with an error; METHOD * matches any; repeatable")
+	fs.Var(faultsFlag{&cfg.faults}, "fault", "answer the next N requests (default 1) to PATH with an error; `spec` is \"METHOD PATH STATUS [times=N] [retry-after=SECONDS] [reason=REASON]\", METHOD * matches any; repeatable")
 	fs.StringVar(&cfg.portFile, "port-file", "", "write the base URL to this `file` once listening")
 	fs.Float64Var(&cfg.speed, "speed", 1, "simulated job timings are divided by this factor")
 	fs.DurationVar(&cfg.createDelay, "create-delay", 5*time.Second, "time an endpoint stays creating")
