@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -148,8 +149,8 @@ func (r *report) handle(ev event) {
 	}
 }
 
-// finish prints a package's line; a failed package without a failed test shows its own output
-// (a panic, a timeout, a build failure).
+// finish prints a package's line. A failed package also shows the output nobody claimed yet: that
+// of tests that never finished (a panic, a timeout) and its own.
 func (r *report) finish(ev event, p *pkgState) {
 	r.running = slices.DeleteFunc(r.running, func(s string) bool { return s == ev.Package })
 	name := strings.TrimPrefix(ev.Package, module)
@@ -165,9 +166,12 @@ func (r *report) finish(ev event, p *pkgState) {
 	if ev.Action == "fail" {
 		verdict = "FAIL"
 		r.anyError = true
-		if p.failed == 0 {
-			fmt.Fprint(r.w, strings.Join(p.output[""], ""))
+		for _, t := range slices.Sorted(maps.Keys(p.output)) {
+			if t != "" {
+				fmt.Fprint(r.w, strings.Join(p.output[t], ""))
+			}
 		}
+		fmt.Fprint(r.w, strings.Join(p.output[""], ""))
 	}
 	counts := fmt.Sprintf("%d passed", p.passed)
 	if p.failed > 0 {

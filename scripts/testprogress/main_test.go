@@ -78,6 +78,22 @@ func TestReportPassesAndShowsBuildFailures(t *testing.T) {
 	}
 }
 
+func TestReportShowsTheOutputOfATestThatNeverFinished(t *testing.T) {
+	var out bytes.Buffer
+	timeout := `{"Action":"start","Package":"p"}
+{"Action":"run","Package":"p","Test":"TestHangs"}
+{"Action":"output","Package":"p","Test":"TestHangs","Output":"panic: test timed out after 1s\n"}
+{"Action":"output","Package":"p","Output":"FAIL\tp\t1.0s\n"}
+{"Action":"fail","Package":"p","Elapsed":1}
+`
+	if newReport(&out).read(strings.NewReader(timeout)) {
+		t.Error("a timed-out package reported success")
+	}
+	if !strings.Contains(out.String(), "panic: test timed out") {
+		t.Errorf("the hanging test's output is missing:\n%s", out.String())
+	}
+}
+
 func TestStillRunningNamesUnfinishedPackages(t *testing.T) {
 	var out bytes.Buffer
 	r := newReport(&out)
