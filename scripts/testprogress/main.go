@@ -94,10 +94,10 @@ func (r *report) read(in io.Reader) bool {
 	if r.anyError || r.total.failed > 0 {
 		status = "FAIL"
 	}
-	fmt.Fprintf(r.w, "%s: %d packages, %d tests passed, %d failed, %d skipped in %s",
-		status, r.done, r.total.passed, r.total.failed, r.total.skipped, time.Since(r.start).Round(time.Second))
+	fmt.Fprintf(r.w, "%s: %s, %s passed, %d failed, %d skipped in %s",
+		status, plural(r.done, "package"), plural(r.total.passed, "test"), r.total.failed, r.total.skipped, time.Since(r.start).Round(time.Second))
 	if r.noTests > 0 {
-		fmt.Fprintf(r.w, " (%d packages without tests)", r.noTests)
+		fmt.Fprintf(r.w, " (%s without tests)", plural(r.noTests, "package"))
 	}
 	fmt.Fprintln(r.w)
 	return status == "PASS"
@@ -196,4 +196,12 @@ func (r *report) stillRunning() {
 		parts = append(parts, fmt.Sprintf("%s (%d passed so far)", strings.TrimPrefix(name, module), p.passed))
 	}
 	fmt.Fprintf(r.w, "     still running after %s: %s\n", time.Since(r.start).Round(time.Second), strings.Join(parts, ", "))
+}
+
+// plural writes "1 package" or "2 packages".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -41,8 +41,8 @@ func TestReportCountsPackagesAndShowsFailures(t *testing.T) {
 		"1 passed, 1 skipped",
 		"FAIL internal/b",
 		"0 passed, 1 failed",
-		"FAIL: 2 packages, 1 tests passed, 1 failed, 1 skipped in",
-		"(1 packages without tests)",
+		"FAIL: 2 packages, 1 test passed, 1 failed, 1 skipped in",
+		"(1 package without tests)",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("report lacks %q:\n%s", want, got)
@@ -59,7 +59,7 @@ func TestReportPassesAndShowsBuildFailures(t *testing.T) {
 {"Action":"pass","Package":"p","Test":"TestA","Elapsed":0}
 {"Action":"pass","Package":"p","Elapsed":0.1}
 `
-	if !newReport(&out).read(strings.NewReader(pass)) || !strings.Contains(out.String(), "PASS: 1 packages, 1 tests passed") {
+	if !newReport(&out).read(strings.NewReader(pass)) || !strings.Contains(out.String(), "PASS: 1 package, 1 test passed") {
 		t.Errorf("a passing run:\n%s", out.String())
 	}
 
