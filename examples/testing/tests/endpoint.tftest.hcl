@@ -9,7 +9,9 @@
 #                   terraform test -var-file=tests/novita.tfvars
 #
 # Variables set here win over the command line's, so this block holds only what
-# is the same everywhere.
+# is the same everywhere. Values a run block passes to the module come from the
+# module's variables, the variables file or an earlier run (OpenTofu 1.12 does not
+# let a run block read this block).
 variables {
   # The state the provider reports for an endpoint that takes jobs.
   serving_state = "serving"
@@ -66,15 +68,17 @@ run "deploys_and_runs_a_job" {
   }
 }
 
-# A scaling change updates the endpoint in place: same id, still serving.
+# A scaling change updates the endpoint in place: same id, still serving. (The
+# earlier id comes in as a variable: OpenTofu's assertions cannot read run.*.)
 run "scales_in_place" {
   variables {
-    max_workers = 2
+    max_workers          = 2
+    previous_endpoint_id = run.deploys_and_runs_a_job.endpoint_id
   }
 
   assert {
-    condition     = output.endpoint_id == run.deploys_and_runs_a_job.endpoint_id
-    error_message = "Changing max_workers replaced the endpoint."
+    condition     = output.endpoint_id == var.previous_endpoint_id
+    error_message = "Changing max_workers replaced endpoint ${var.previous_endpoint_id} with ${output.endpoint_id}."
   }
 
   assert {
