@@ -5,8 +5,9 @@
 # loopback port, points Terraform at the local provider build (dev_overrides, no registry download),
 # applies the quickstart, shows its outputs, proves that a second plan has nothing to change, and
 # destroys everything. Plans go to log files in the working directory and only their summary is
-# shown (the full plan repeats the ComfyUI workflow); the applies show Terraform's progress. The emulator is stopped and the temporary directory removed on every exit,
-# including failures and Ctrl-C. No Novita account and no network access are needed.
+# shown (the full plan repeats the ComfyUI workflow); the applies show Terraform's progress. The
+# emulator is stopped and the temporary directory removed on every exit, including failures and
+# Ctrl-C. No Novita account and no network access are needed.
 #
 # Environment: NOVITA_DEMO_SPEED (job speed-up of the emulator's simulated workers, default 20),
 # NOVITA_DEMO_CREATE_DELAY (how long endpoints stay "creating", default 3s),
