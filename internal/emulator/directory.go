@@ -44,6 +44,7 @@ func (d directory) LookupJobEndpoint(name string) (gateway.Endpoint, bool) {
 		PolicyValue:       rec.Policy.Value,
 		Image:             rec.Image.Image,
 		Env:               env,
+		ImagePrewarmed:    e.imagePrewarmedLocked(rec.Team, rec.ClusterID, rec.ProductID, rec.Image.Image, e.now()),
 	}, true
 }
 

@@ -37,6 +37,9 @@ type Options struct {
 	// endpoint in a cluster is fully deleted, the team's next create there fails once with
 	// "cluster is not active, please retry later". 0 turns it off.
 	ClusterReactivation time.Duration
+	// PrewarmTime is how long an image prewarm task takes from create to Succeeded (Pending for
+	// its first fifth); 0 finishes at once.
+	PrewarmTime time.Duration
 }
 
 // Emulator is an http.Handler serving the Novita APIs from memory.
@@ -51,6 +54,7 @@ type Emulator struct {
 	endpoints   map[string]*endpointRecord
 	storages    map[string]*storageRecord
 	credentials map[string]*credentialRecord
+	prewarms    map[string]*prewarmRecord
 	seq         int64    // creation order of records, for stable listings
 	dirty       bool     // state changed since the last save
 	forget      []string // fully deleted endpoints the gateway has not been told about yet
@@ -68,6 +72,7 @@ func New(opts Options) (*Emulator, error) {
 		endpoints:   map[string]*endpointRecord{},
 		storages:    map[string]*storageRecord{},
 		credentials: map[string]*credentialRecord{},
+		prewarms:    map[string]*prewarmRecord{},
 		requests:    map[string]int{},
 		inactive:    map[string]time.Time{},
 	}
@@ -151,6 +156,11 @@ var routes = map[string]route{
 	"POST " + mgmtPrefix + "/repository/auth/save":   (*Emulator).createCredential,
 	"GET " + mgmtPrefix + "/repository/auths":        (*Emulator).listCredentials,
 	"POST " + mgmtPrefix + "/repository/auth/delete": (*Emulator).deleteCredential,
+	"POST " + mgmtPrefix + "/image/prewarm":          (*Emulator).createPrewarm,
+	"GET " + mgmtPrefix + "/image/prewarm":           (*Emulator).listPrewarms,
+	"POST " + mgmtPrefix + "/image/prewarm/edit":     (*Emulator).editPrewarm,
+	"POST " + mgmtPrefix + "/image/prewarm/delete":   (*Emulator).deletePrewarm,
+	"GET " + mgmtPrefix + "/image/prewarm/quota":     (*Emulator).prewarmQuota,
 }
 
 // ServeHTTP answers management requests itself and passes /v1/... to the job gateway.

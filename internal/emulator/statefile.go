@@ -17,6 +17,7 @@ type stateFile struct {
 	Endpoints           []*endpointRecord   `json:"endpoints"`
 	CloudStorages       []*storageRecord    `json:"cloudStorages"`
 	RegistryCredentials []*credentialRecord `json:"registryCredentials"`
+	ImagePrewarms       []*prewarmRecord    `json:"imagePrewarms"`
 }
 
 const stateFileVersion = 1
@@ -50,6 +51,9 @@ func (e *Emulator) loadState() error {
 	for _, r := range st.RegistryCredentials {
 		e.credentials[r.ID] = r
 	}
+	for _, r := range st.ImagePrewarms {
+		e.prewarms[r.ID] = r
+	}
 	return nil
 }
 
@@ -60,7 +64,7 @@ func (e *Emulator) saveIfDirtyLocked() error {
 		return nil
 	}
 	st := stateFile{Version: stateFileVersion, Seq: e.seq,
-		Endpoints: []*endpointRecord{}, CloudStorages: []*storageRecord{}, RegistryCredentials: []*credentialRecord{}}
+		Endpoints: []*endpointRecord{}, CloudStorages: []*storageRecord{}, RegistryCredentials: []*credentialRecord{}, ImagePrewarms: []*prewarmRecord{}}
 	for _, r := range e.endpoints {
 		st.Endpoints = append(st.Endpoints, r)
 	}
@@ -69,6 +73,9 @@ func (e *Emulator) saveIfDirtyLocked() error {
 	}
 	for _, r := range e.credentials {
 		st.RegistryCredentials = append(st.RegistryCredentials, r)
+	}
+	for _, r := range e.prewarms {
+		st.ImagePrewarms = append(st.ImagePrewarms, r)
 	}
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
