@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -127,21 +126,19 @@ func (e *Emulator) imagePrewarmedLocked(team, cluster, product, image string, no
 	return false
 }
 
-// decodeStrict is decode that also refuses fields the route does not know, so that a misspelled
-// field (for example "imageURL") is an error rather than silently dropped.
-func decodeStrict(body []byte, v any) *apiError {
-	if err := decode(body, v, ""); err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			return invalid("unknown field %s", field)
+// decodeStrict is decode that also refuses fields other than known (exact spelling: Go's JSON
+// decoding ignores case), so that a misspelled field such as "imageURL" is an error rather than
+// silently dropped or silently accepted.
+func decodeStrict(body []byte, v any, known ...string) *apiError {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) == nil {
+		for name := range fields {
+			if !slices.Contains(known, name) {
+				return invalid("unknown field %q (allowed: %s)", name, strings.Join(known, ", "))
+			}
 		}
-		return badRequest("REQUEST", "request body is not valid JSON")
 	}
-	return nil
+	return decode(body, v, "")
 }
 
 func (e *Emulator) teamPrewarmCountLocked(team string) int {
@@ -163,7 +160,7 @@ func (e *Emulator) createPrewarm(c *call) (any, *apiError) {
 		ProductIDs     []string `json:"productIds"`
 		Note           string   `json:"note"`
 	}
-	if err := decodeStrict(c.body, &in); err != nil {
+	if err := decodeStrict(c.body, &in, "imageUrl", "repositoryAuth", "clusterId", "productIds", "note"); err != nil {
 		return nil, err
 	}
 	if n := utf8.RuneCountInString(in.ImageURL); n == 0 || n > maxPrewarmImageURL {
@@ -305,7 +302,7 @@ func (e *Emulator) editPrewarm(c *call) (any, *apiError) {
 		ID   string  `json:"id"`
 		Note *string `json:"note"`
 	}
-	if err := decodeStrict(c.body, &in); err != nil {
+	if err := decodeStrict(c.body, &in, "id", "note"); err != nil {
 		return nil, err
 	}
 	p, err := e.findPrewarmLocked(c.team, in.ID)
@@ -329,7 +326,7 @@ func (e *Emulator) deletePrewarm(c *call) (any, *apiError) {
 	var in struct {
 		IDs []string `json:"ids"`
 	}
-	if err := decodeStrict(c.body, &in); err != nil {
+	if err := decodeStrict(c.body, &in, "ids"); err != nil {
 		return nil, err
 	}
 	if len(in.IDs) == 0 {
