@@ -45,6 +45,8 @@ type providerModel struct {
 type providerData struct {
 	client       *client.Client
 	catalogCache catalogCache
+	// prewarmReplacements: novita_image_prewarm tasks the current plan replaces (image_prewarm_plan.go).
+	prewarmReplacements prewarmReplacements
 }
 
 // New returns a constructor for the provider at the given version.
@@ -179,6 +181,7 @@ func (p *novitaProvider) Resources(_ context.Context) []func() resource.Resource
 		NewCloudStorageResource,
 		NewRegistryCredentialResource,
 		NewJobResource,
+		NewImagePrewarmResource,
 	}
 }
 
@@ -192,6 +195,7 @@ func (p *novitaProvider) DataSources(_ context.Context) []func() datasource.Data
 		NewGPUProductsDataSource,
 		NewClustersDataSource,
 		NewEndpointLimitsDataSource,
+		NewImagePrewarmQuotaDataSource,
 	}
 }
 
