@@ -35,4 +35,7 @@
 //     NETWORK_STORAGE_TOO_LARGE); a shrink is VALIDATOR_PARAM; price is USD per month as a decimal
 //     string (0.07 per GB). Credentials: names are not unique; ids are UUIDs.
 //   - Workers in the endpoint view are the job gateway's live workers, for serving endpoints.
+//   - Image prewarm (prewarm.go): strict bodies, a quota of 10 tasks and 30 GB per image, states
+//     computed from Options.PrewarmTime; a worker whose image is prewarmed in its cluster
+//     cold-starts in a fifth of the time.
 package emulator
