@@ -31,6 +31,7 @@ type config struct {
 	updateDelay time.Duration
 	deleteDelay time.Duration
 	reactivate  time.Duration
+	prewarmTime time.Duration
 }
 
 func main() {
@@ -100,6 +101,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.DurationVar(&cfg.createDelay, "create-delay", 5*time.Second, "time an endpoint stays creating")
 	fs.DurationVar(&cfg.updateDelay, "update-delay", 3*time.Second, "time an endpoint stays updating")
 	fs.DurationVar(&cfg.deleteDelay, "delete-delay", 2*time.Second, "time an endpoint stays deleting")
+	fs.DurationVar(&cfg.prewarmTime, "prewarm-time", 10*time.Second, "time an image prewarm task takes to succeed (Pending for its first fifth)")
 	fs.DurationVar(&cfg.reactivate, "cluster-reactivation", 0, "after a cluster's last endpoint is deleted, refuse the next create there once within this time (0: off)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -174,6 +176,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 		UpdateDelay:         cfg.updateDelay,
 		DeleteDelay:         cfg.deleteDelay,
 		ClusterReactivation: cfg.reactivate,
+		PrewarmTime:         cfg.prewarmTime,
 		Speed:               cfg.speed,
 		StateFile:           cfg.stateFile,
 	})
