@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"fmt"
@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator/emulatortest"
 )
 
 // Products and clusters of the tests: the RTX 4090 (product) is in us-dallas-1 and
@@ -40,7 +43,7 @@ func (h *harness) prewarm(key, id string) map[string]any {
 }
 
 func TestPrewarmLifecycle(t *testing.T) {
-	h := newHarness(t, Options{PrewarmTime: 100 * time.Second})
+	h := newHarness(t, emulator.Options{PrewarmTime: 100 * time.Second})
 	created := h.clock.Now().Unix()
 	r := mustOK(t, h.createPrewarm(keyA, map[string]any{
 		"imageUrl": "novitalabs/comfyui-worker:v0.0.1", "clusterId": "eu-frankfurt-1",
@@ -69,7 +72,7 @@ func TestPrewarmLifecycle(t *testing.T) {
 	h.clock.Advance(20 * time.Second)
 	task = h.prewarm(keyA, id)
 	size := at[string](t, task, "imageSize")
-	if at[string](t, task, "state") != "Running" || size != strconv.FormatInt(ImageSizeBytes("novitalabs/comfyui-worker:v0.0.1"), 10) {
+	if at[string](t, task, "state") != "Running" || size != strconv.FormatInt(emulator.ImageSizeBytes("novitalabs/comfyui-worker:v0.0.1"), 10) {
 		t.Errorf("after a fifth: state %v size %v, want Running with the image's size", task["state"], size)
 	}
 
@@ -85,12 +88,12 @@ func TestPrewarmLifecycle(t *testing.T) {
 }
 
 func TestPrewarmFailsWithReasons(t *testing.T) {
-	h := newHarness(t, Options{PrewarmTime: 10 * time.Second})
-	unpullable := h.mustCreatePrewarm(keyA, UnpullableImage, "us-dallas-1")
+	h := newHarness(t, emulator.Options{PrewarmTime: 10 * time.Second})
+	unpullable := h.mustCreatePrewarm(keyA, emulator.UnpullableImage, "us-dallas-1")
 	huge := h.mustCreatePrewarm(keyA, "example/huge-model:1", "us-dallas-1")
 	h.clock.Advance(2 * time.Second)
 	for id, want := range map[string]string{
-		unpullable: `failed to pull image "` + UnpullableImage + `": manifest unknown`,
+		unpullable: `failed to pull image "` + emulator.UnpullableImage + `": manifest unknown`,
 		huge:       "image size 64.0 GB exceeds the per-image limit of 30 GB",
 	} {
 		task := h.prewarm(keyA, id)
@@ -101,14 +104,14 @@ func TestPrewarmFailsWithReasons(t *testing.T) {
 }
 
 func TestPrewarmStrictBodies(t *testing.T) {
-	h := newHarness(t, Options{})
+	h := newHarness(t, emulator.Options{})
 	cred := h.mustCreateCredential(keyB, "other-team")
 	for _, tc := range []struct {
 		body     string
 		reason   string
 		fragment string
 	}{
-		{`{"imageURL":"a/b:1","clusterId":"us-dallas-1"}`, "VALIDATOR_PARAM", `unknown field "imageURL"`},
+		{`{"imageURL":"a/b:1","clusterId":"us-dallas-1"}`, "VALIDATOR_PARAM", "imageURL is not a known field"},
 		{`{"clusterId":"us-dallas-1"}`, "VALIDATOR_PARAM", "imageUrl must be 1-500 characters"},
 		{`{"imageUrl":"` + strings.Repeat("a", 501) + `","clusterId":"us-dallas-1"}`, "VALIDATOR_PARAM", "got 501"},
 		{`{"imageUrl":"a/b:1"}`, "VALIDATOR_PARAM", "clusterId is required"},
@@ -128,7 +131,7 @@ func TestPrewarmStrictBodies(t *testing.T) {
 
 	id := h.mustCreatePrewarm(keyA, "a/b:1", "us-dallas-1")
 	wantInvalid(t, h.post(v1+"/image/prewarm/edit", keyA, `{"id":"`+id+`"}`), "note is required")
-	wantInvalid(t, h.post(v1+"/image/prewarm/edit", keyA, `{"id":"`+id+`","note":"x","state":"Failed"}`), `unknown field "state"`)
+	wantInvalid(t, h.post(v1+"/image/prewarm/edit", keyA, `{"id":"`+id+`","note":"x","state":"Failed"}`), "state is not a known field")
 	wantError(t, h.post(v1+"/image/prewarm/edit", keyB, `{"id":"`+id+`","note":"x"}`), http.StatusBadRequest, "RESOURCE_NOT_FOUND")
 	mustOK(t, h.post(v1+"/image/prewarm/edit", keyA, `{"id":"`+id+`","note":"edited"}`))
 	if note := at[string](t, h.prewarm(keyA, id), "note"); note != "edited" {
@@ -136,7 +139,7 @@ func TestPrewarmStrictBodies(t *testing.T) {
 	}
 
 	wantInvalid(t, h.post(v1+"/image/prewarm/delete", keyA, `{"ids":[]}`), "at least one")
-	wantInvalid(t, h.post(v1+"/image/prewarm/delete", keyA, `{"id":"`+id+`"}`), `unknown field "id"`)
+	wantInvalid(t, h.post(v1+"/image/prewarm/delete", keyA, `{"id":"`+id+`"}`), "id is not a known field")
 	// One missing id deletes nothing.
 	wantError(t, h.post(v1+"/image/prewarm/delete", keyA, `{"ids":["`+id+`","nope"]}`), http.StatusBadRequest, "RESOURCE_NOT_FOUND")
 	h.prewarm(keyA, id)
@@ -148,7 +151,7 @@ func TestPrewarmStrictBodies(t *testing.T) {
 
 // Without productIds a task covers every product of its cluster.
 func TestPrewarmDefaultsToEveryProductOfTheCluster(t *testing.T) {
-	h := newHarness(t, Options{})
+	h := newHarness(t, emulator.Options{})
 	task := h.prewarm(keyA, h.mustCreatePrewarm(keyA, "a/b:1", "eu-frankfurt-1"))
 	var ids []string
 	for _, p := range objects(t, task, "products") {
@@ -160,9 +163,9 @@ func TestPrewarmDefaultsToEveryProductOfTheCluster(t *testing.T) {
 }
 
 func TestPrewarmQuota(t *testing.T) {
-	h := newHarness(t, Options{})
+	h := newHarness(t, emulator.Options{})
 	var ids []string
-	for i := range PrewarmQuota.Limit {
+	for i := range emulator.PrewarmQuota.Limit {
 		ids = append(ids, h.mustCreatePrewarm(keyA, fmt.Sprintf("a/img-%d:1", i), "us-dallas-1"))
 	}
 	r := h.createPrewarm(keyA, map[string]any{"imageUrl": "a/one-more:1", "clusterId": "us-dallas-1"})
@@ -185,7 +188,7 @@ func TestPrewarmQuota(t *testing.T) {
 }
 
 func TestPrewarmListPagingAndFilters(t *testing.T) {
-	h := newHarness(t, Options{PrewarmTime: 10 * time.Second})
+	h := newHarness(t, emulator.Options{PrewarmTime: 10 * time.Second})
 	var ids []string
 	for i := range 7 {
 		cluster := "us-dallas-1"
@@ -196,7 +199,7 @@ func TestPrewarmListPagingAndFilters(t *testing.T) {
 	}
 	mustOK(t, h.post(v1+"/image/prewarm/edit", keyA, `{"id":"`+ids[6]+`","note":"Nightly build"}`))
 	h.clock.Advance(10 * time.Second)
-	failing := h.mustCreatePrewarm(keyA, UnpullableImage, "us-dallas-1")
+	failing := h.mustCreatePrewarm(keyA, emulator.UnpullableImage, "us-dallas-1")
 	h.mustCreatePrewarm(keyB, "registry.example.com/team/Model-0:v0", "us-dallas-1")
 
 	listed := func(query string) (ids []string, total int) {
@@ -241,8 +244,8 @@ func TestPrewarmListPagingAndFilters(t *testing.T) {
 
 func TestPrewarmStateFileRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
-	clock := newFakeClock()
-	opts := Options{StateFile: path, Now: clock.Now, PrewarmTime: 10 * time.Second, Keys: map[string]string{keyA: "team-a"}}
+	clock := emulatortest.NewClock()
+	opts := emulator.Options{StateFile: path, Now: clock.Now, PrewarmTime: 10 * time.Second, Keys: map[string]string{keyA: "team-a"}}
 	h := newHarness(t, opts)
 	id := h.mustCreatePrewarm(keyA, "a/b:1", "us-dallas-1")
 
@@ -260,13 +263,13 @@ func TestPrewarmStateFileRoundTrip(t *testing.T) {
 // cluster waits a fifth of the cold start; a task in another cluster, for another product, or
 // not yet finished does not count.
 func TestPrewarmShortensColdStartsOfMatchingEndpoints(t *testing.T) {
-	h := newHarness(t, Options{PrewarmTime: 10 * time.Second, ColdStart: 10 * time.Second})
+	h := newHarness(t, emulator.Options{PrewarmTime: 10 * time.Second, ColdStart: 10 * time.Second})
 	const image = "novitalabs/sleep-worker:latest"
 	endpoint := func(app, cluster, img string) string {
-		spec := set(endpointSpec(), "appName", app)
-		set(spec, "workerConfig.minNum", 0)
-		set(spec, "clusterID", cluster)
-		set(spec, "image.image", img)
+		spec := set(endpointSpec(), "app_name", app)
+		set(spec, "worker_config.min_replicas", 0)
+		set(spec, "region_id", cluster)
+		set(spec, "image", img)
 		return h.mustCreateEndpoint(keyA, spec) + "-" + app
 	}
 	warm := endpoint("warm", "eu-frankfurt-1", "docker.io/"+image) // the same image, spelled out

@@ -71,6 +71,7 @@ func (e *Emulator) loadState() error {
 	}
 	for _, r := range st.ImagePrewarms {
 		e.prewarms[r.ID] = r
+		e.seq = max(e.seq, r.Seq)
 	}
 	return nil
 }
