@@ -53,7 +53,7 @@ func (e *testEnv) prewarmCluster(t *testing.T) (cluster, productID string) {
 
 // checkPrewarmsDestroyed is a CheckDestroy: no prewarm task of the final state is left.
 func checkPrewarmsDestroyed(env *testEnv) resource.TestCheckFunc {
-	return checkDestroyed(env, "novita_image_prewarm", func(ctx context.Context, id string) (*client.ImagePrewarm, error) {
+	return checkDestroyed("novita_image_prewarm", func(ctx context.Context, id string) (*client.ImagePrewarm, error) {
 		return env.api.GetImagePrewarm(ctx, id, client.ImagePrewarmFilter{})
 	})
 }
