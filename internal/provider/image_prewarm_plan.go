@@ -128,7 +128,7 @@ func (r *imagePrewarmResource) checkCatalogue(ctx context.Context, plan imagePre
 		return diags
 	}
 	clusterID := plan.ClusterID.ValueString()
-	if _, ok := cat.cluster(clusterID); !ok {
+	if !cat.hasCluster(clusterID) {
 		var names []string
 		for _, c := range cat.Clusters {
 			names = append(names, fmt.Sprintf("%s (%s)", c.ID, c.Name))
