@@ -41,6 +41,7 @@ type config struct {
 	faults      []emulator.Fault // queued before the first request
 	printEnv    bool             // print the export lines and exit
 	showVersion bool
+	prewarmTime time.Duration
 }
 
 func main() {
@@ -149,6 +150,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.DurationVar(&cfg.createDelay, "create-delay", 5*time.Second, "time an endpoint stays creating")
 	fs.DurationVar(&cfg.updateDelay, "update-delay", 3*time.Second, "time an endpoint stays updating")
 	fs.DurationVar(&cfg.deleteDelay, "delete-delay", 2*time.Second, "time an endpoint stays deleting")
+	fs.DurationVar(&cfg.prewarmTime, "prewarm-time", 10*time.Second, "time an image prewarm task takes to succeed (Pending for its first fifth)")
 	fs.DurationVar(&cfg.reactivate, "cluster-reactivation", 0, "after a cluster's last endpoint is deleted, refuse the next create there once within this time (0: off)")
 	fs.BoolVar(&cfg.showVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {

@@ -33,6 +33,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 		UpdateDelay:         cfg.updateDelay,
 		DeleteDelay:         cfg.deleteDelay,
 		ClusterReactivation: cfg.reactivate,
+		PrewarmTime:         cfg.prewarmTime,
 		Speed:               cfg.speed,
 		StateFile:           cfg.stateFile,
 	})
