@@ -87,3 +87,25 @@ func (c *Client) GetEndpointHealth(ctx context.Context, endpointName string) (*E
 	}
 	return &health, nil
 }
+
+// WaitForJobReporting is WaitForJob for callers that show progress: report receives the job
+// after every successful poll (the first one at once). It honours ctx.
+func (c *Client) WaitForJobReporting(ctx context.Context, endpointName, jobID string, report func(*Job)) (*Job, error) {
+	p := c.newPoller()
+	for {
+		job, err := c.GetJob(ctx, endpointName, jobID)
+		switch {
+		case err != nil && !p.tolerate(ctx, err):
+			return nil, fmt.Errorf("waiting for job %s: %w", jobID, err)
+		case err == nil:
+			p.transient = 0
+			report(job)
+			if job.Terminal() {
+				return job, nil
+			}
+		}
+		if err := p.wait(ctx); err != nil {
+			return nil, fmt.Errorf("waiting for job %s: %w", jobID, err)
+		}
+	}
+}

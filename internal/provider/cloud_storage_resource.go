@@ -28,6 +28,7 @@ var (
 	_ resource.ResourceWithConfigure   = &cloudStorageResource{}
 	_ resource.ResourceWithImportState = &cloudStorageResource{}
 	_ resource.ResourceWithModifyPlan  = &cloudStorageResource{}
+	_ resource.ResourceWithIdentity    = &cloudStorageResource{}
 )
 
 const (
@@ -195,6 +196,10 @@ func (useStateUnlessSizeChanges) PlanModifyString(ctx context.Context, req planm
 	}
 }
 
+func (r *cloudStorageResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("The storage id (a UUID) assigned by Novita.")
+}
+
 func (r *cloudStorageResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, resp.Diagnostics.AddError)
 }
@@ -273,6 +278,7 @@ func (r *cloudStorageResource) Create(ctx context.Context, req resource.CreateRe
 	// Record the id before reading back, so a failed read leaves a tracked (tainted) storage.
 	plan.ID = types.StringValue(id)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), plan.ID)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, plan.ID)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -308,6 +314,7 @@ func (r *cloudStorageResource) Read(ctx context.Context, req resource.ReadReques
 		state.DeletionProtection = types.BoolValue(false) // after import
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID)...)
 }
 
 func (r *cloudStorageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -332,6 +339,7 @@ func (r *cloudStorageResource) Update(ctx context.Context, req resource.UpdateRe
 	plan.CreatedAt = state.CreatedAt
 	plan.setFromAPI(s)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 func (r *cloudStorageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -355,8 +363,9 @@ func (r *cloudStorageResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 }
 
+// ImportState imports by id, from `terraform import`, an import block's id or its identity.
 func (r *cloudStorageResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 }
 
 // mountsStorage reports whether endpoint e mounts the network storage id.
