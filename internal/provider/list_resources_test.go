@@ -1,0 +1,164 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/novitalabs/terraform-provider-novita/internal/client"
+)
+
+func TestListResourceSchemasAreValid(t *testing.T) {
+	ctx := t.Context()
+	for _, newList := range (&novitaProvider{}).ListResources(ctx) {
+		lr := newList()
+		var meta fwresource.MetadataResponse
+		lr.Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: "novita"}, &meta)
+		var resp list.ListResourceSchemaResponse
+		lr.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &resp)
+		if resp.Diagnostics.HasError() {
+			t.Fatalf("%s: %v", meta.TypeName, resp.Diagnostics)
+		}
+		if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() {
+			t.Errorf("%s: %v", meta.TypeName, diags)
+		}
+	}
+}
+
+func TestMatchesText(t *testing.T) {
+	for _, tc := range []struct {
+		filter types.String
+		texts  []string
+		want   bool
+	}{
+		{types.StringNull(), []string{"anything"}, true},
+		{types.StringValue(""), []string{"anything"}, true},
+		{types.StringValue("flux"), []string{"my-flux-dev", "app"}, true},
+		{types.StringValue("flux"), []string{"name", "flux-app"}, true}, // the app name matches
+		{types.StringValue("Flux"), []string{"my-flux-dev"}, false},     // case-sensitive, as the API's storage filter
+		{types.StringValue("flux"), []string{"sdxl", "sdxl-app"}, false},
+	} {
+		if got := matchesText(tc.filter, tc.texts...); got != tc.want {
+			t.Errorf("matchesText(%s, %q) = %v, want %v", tc.filter, tc.texts, got, tc.want)
+		}
+	}
+}
+
+// A query over hundreds of storages and credentials made outside Terraform (as in the console):
+// every page is read, filters and Terraform's limit apply, and a full result carries what an
+// import would read, never a password.
+func TestAccListResources_queryHundreds(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t, "creates hundreds of objects and counts every one of them")
+	ctx := context.Background()
+	clusterA, clusterB, _ := env.storageClusters(t)
+	const storages, credentials = 250, 120
+	var special client.CloudStorage
+	for i := range storages {
+		colour, cluster := "gray", clusterA
+		if i%5 == 0 {
+			colour = "blue"
+		}
+		if i%2 == 1 {
+			cluster = clusterB
+		}
+		req := client.CreateCloudStorageRequest{ClusterID: cluster, Name: fmt.Sprintf("console-%s-%03d", colour, i), SizeGB: 10 + i}
+		id, err := env.api.CreateCloudStorage(ctx, req)
+		if err != nil {
+			t.Fatalf("creating storage %d: %v", i, err)
+		}
+		if i == 42 {
+			special = client.CloudStorage{ID: id, Name: req.Name, SizeGB: client.Int(req.SizeGB), ClusterID: cluster}
+		}
+	}
+	for i := range credentials {
+		req := client.CreateRegistryCredentialRequest{Name: fmt.Sprintf("console-cred-%03d", i), Username: "robot", Password: "console-secret-password"}
+		if i == 7 {
+			req.Name = "console-special"
+		}
+		if _, err := env.api.CreateRegistryCredential(ctx, req); err != nil {
+			t.Fatalf("creating credential %d: %v", i, err)
+		}
+	}
+
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   needsQuery,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: env.config("")},
+			{
+				Query: true,
+				Config: fmt.Sprintf(`
+list "novita_cloud_storage" "all" {
+  provider = novita
+  limit    = 1000
+}
+list "novita_cloud_storage" "default_limit" {
+  provider = novita
+}
+list "novita_cloud_storage" "in_b" {
+  provider = novita
+  limit    = 1000
+  config { cluster_id = %q }
+}
+list "novita_cloud_storage" "blue" {
+  provider = novita
+  limit    = 1000
+  config { name_contains = "blue" }
+}
+list "novita_cloud_storage" "special" {
+  provider         = novita
+  include_resource = true
+  config { name_contains = %q }
+}
+list "novita_registry_credential" "all" {
+  provider = novita
+  limit    = 1000
+}
+list "novita_registry_credential" "special" {
+  provider         = novita
+  include_resource = true
+  config { name_contains = "special" }
+}
+`, clusterB, special.Name),
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("novita_cloud_storage.all", storages),
+					querycheck.ExpectLength("novita_cloud_storage.default_limit", 100), // Terraform's default limit
+					querycheck.ExpectLength("novita_cloud_storage.in_b", storages/2),
+					querycheck.ExpectLength("novita_cloud_storage.blue", storages/5),
+					querycheck.ExpectLength("novita_cloud_storage.special", 1),
+					querycheck.ExpectIdentity("novita_cloud_storage.special", map[string]knownvalue.Check{"id": knownvalue.StringExact(special.ID)}),
+					querycheck.ExpectResourceKnownValues("novita_cloud_storage.special",
+						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(special.ID)}),
+						[]querycheck.KnownValueCheck{
+							{Path: tfjsonpath.New("name"), KnownValue: knownvalue.StringExact(special.Name)},
+							{Path: tfjsonpath.New("size_gb"), KnownValue: knownvalue.Int64Exact(int64(special.SizeGB))},
+							{Path: tfjsonpath.New("cluster_id"), KnownValue: knownvalue.StringExact(special.ClusterID)},
+							{Path: tfjsonpath.New("deletion_protection"), KnownValue: knownvalue.Bool(false)},
+						}),
+					querycheck.ExpectLength("novita_registry_credential.all", credentials),
+					querycheck.ExpectResourceDisplayName("novita_registry_credential.special",
+						queryfilter.ByDisplayName(knownvalue.StringRegexp(regexp.MustCompile(`^console-special`))),
+						knownvalue.StringExact("console-special (user robot)")),
+					querycheck.ExpectResourceKnownValues("novita_registry_credential.special",
+						queryfilter.ByDisplayName(knownvalue.StringExact("console-special (user robot)")),
+						[]querycheck.KnownValueCheck{
+							{Path: tfjsonpath.New("username"), KnownValue: knownvalue.StringExact("robot")},
+							{Path: tfjsonpath.New("password"), KnownValue: knownvalue.Null()},
+							{Path: tfjsonpath.New("password_wo"), KnownValue: knownvalue.Null()},
+						}),
+				},
+			},
+		},
+	})
+}
