@@ -3,14 +3,17 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
 	"github.com/novitalabs/terraform-provider-novita/internal/emulator/gateway"
@@ -142,4 +145,66 @@ func TestInvokeTimeout(t *testing.T) {
 			t.Errorf("invokeTimeout(%s) = %v, %v; want %v (error: %v)", tc.in, got, err, tc.want, tc.bad)
 		}
 	}
+}
+
+// withInvokeTrigger adds to an endpoint block a lifecycle that runs action.novita_endpoint_invoke.smoke
+// after every create and update, and declares that action with the given input.
+func withInvokeTrigger(endpointHCL, input string) string {
+	return strings.TrimSuffix(endpointHCL, "}\n") + `
+  lifecycle {
+    action_trigger {
+      events  = [after_create, after_update]
+      actions = [action.novita_endpoint_invoke.smoke]
+    }
+  }
+}
+
+action "novita_endpoint_invoke" "smoke" {
+  config {
+    endpoint_name = novita_endpoint.test.endpoint_name
+    input         = ` + input + `
+    timeout       = "5m"
+  }
+}
+`
+}
+
+// checkCompletedJobs asks the gateway how many jobs the endpoint in state has completed and failed.
+func checkCompletedJobs(env *testEnv, completed, failed int) resource.TestCheckFunc {
+	return resource.TestCheckResourceAttrWith("novita_endpoint.test", "endpoint_name", func(name string) error {
+		h, err := env.api.GetEndpointHealth(context.Background(), name)
+		if err != nil {
+			return err
+		}
+		if int(h.Jobs.Completed) != completed || int(h.Jobs.Failed) != failed {
+			return fmt.Errorf("endpoint %s ran %d completed and %d failed jobs, want %d and %d", name, h.Jobs.Completed, h.Jobs.Failed, completed, failed)
+		}
+		return nil
+	})
+}
+
+// The action runs from action_trigger after the endpoint's create and after each update, not on a
+// plan without changes, and fails the apply when its job fails.
+func TestAccEndpointInvokeAction_trigger(t *testing.T) {
+	env := newTestEnv(t)
+	app := strconv.Quote(accName("invoke"))
+	config := func(maxWorkers int, input string) string {
+		return env.config(withInvokeTrigger(env.endpointHCL(t, "test", map[string]string{
+			"app_name": app, "max_workers": strconv.Itoa(maxWorkers),
+		}), input))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   needsActions,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkEndpointsDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: config(2, `jsonencode({ seconds = 1 })`), Check: checkCompletedJobs(env, 1, 0)},
+			{Config: config(3, `jsonencode({ seconds = 1 })`), Check: checkCompletedJobs(env, 2, 0)},
+			{Config: config(3, `jsonencode({ seconds = 1 })`), Check: checkCompletedJobs(env, 2, 0)}, // no change, no job
+			{
+				Config:      config(2, `jsonencode({ error = "weights missing" })`),
+				ExpectError: wrappedMessage("ended FAILED, expected COMPLETED", "weights missing"),
+			},
+		},
+	})
 }
