@@ -162,3 +162,72 @@ list "novita_registry_credential" "special" {
 		},
 	})
 }
+
+// A query over more endpoints than one API page holds: the cursor is followed, filters and limit
+// apply, and a full result is what an import reads: the type from a get, no variable values.
+func TestAccListResources_queryEndpoints(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t, "creates a hundred and fifty endpoints and counts every one of them")
+	product := env.product(t, testGPU)
+	if len(product.RegionIDs) < 2 {
+		t.Skipf("needs a product offered in two clusters, %s is in %v", product.ID, product.RegionIDs)
+	}
+	const endpoints, inSecond = 150, 30
+	for i := range endpoints {
+		te := testEndpoint{maxWorkers: 1, cluster: product.RegionIDs[0]}
+		app := fmt.Sprintf("console-%03d", i)
+		if i < inSecond {
+			te.cluster = product.RegionIDs[1]
+		}
+		if i == 99 {
+			app, te.env = "console-special", map[string]string{"MODE": "fast", "HF_TOKEN": "hf_never_in_results"}
+		}
+		spec := env.endpointSpec(t, te)
+		spec.AppName, spec.Name = app, app
+		env.createEndpoint(t, spec)
+	}
+	special := queryfilter.ByDisplayName(knownvalue.StringRegexp(regexp.MustCompile(`^console-special `)))
+
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   needsQuery,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: env.config("")},
+			{
+				Query: true,
+				Config: fmt.Sprintf(`
+list "novita_endpoint" "all" {
+  provider = novita
+  limit    = 1000
+}
+list "novita_endpoint" "second_cluster" {
+  provider = novita
+  limit    = 1000
+  config { cluster_id = %q }
+}
+list "novita_endpoint" "special" {
+  provider         = novita
+  include_resource = true
+  config { name_contains = "special" }
+}
+`, product.RegionIDs[1]),
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("novita_endpoint.all", endpoints),
+					querycheck.ExpectLength("novita_endpoint.second_cluster", inSecond),
+					querycheck.ExpectLength("novita_endpoint.special", 1),
+					querycheck.ExpectResourceKnownValues("novita_endpoint.special", special, []querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("app_name"), KnownValue: knownvalue.StringExact("console-special")},
+						{Path: tfjsonpath.New("type"), KnownValue: knownvalue.StringExact("async")},
+						{Path: tfjsonpath.New("image"), KnownValue: knownvalue.StringExact(echoWorkerImage)},
+						{Path: tfjsonpath.New("env"), KnownValue: knownvalue.Null()},
+						{Path: tfjsonpath.New("secret_env"), KnownValue: knownvalue.Null()},
+						{Path: tfjsonpath.New("env_keys"), KnownValue: knownvalue.ListExact([]knownvalue.Check{
+							knownvalue.StringExact("HF_TOKEN"), knownvalue.StringExact("MODE"),
+						})},
+						{Path: tfjsonpath.New("deletion_protection"), KnownValue: knownvalue.Bool(false)},
+					}),
+				},
+			},
+		},
+	})
+}
