@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
@@ -230,4 +233,110 @@ list "novita_endpoint" "special" {
 			},
 		},
 	})
+}
+
+// runList calls a list resource's List the way the framework does, with the given filters (the
+// other attributes null), and collects the results. It needs no Terraform CLI.
+func runList(t *testing.T, env *testEnv, lr list.ListResource, res fwresource.Resource, filters map[string]string, include bool, limit int64) []list.ListResult {
+	t.Helper()
+	ctx := t.Context()
+	var ls list.ListResourceSchemaResponse
+	lr.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &ls)
+	var rs fwresource.SchemaResponse
+	res.Schema(ctx, fwresource.SchemaRequest{}, &rs)
+	var is fwresource.IdentitySchemaResponse
+	res.(fwresource.ResourceWithIdentity).IdentitySchema(ctx, fwresource.IdentitySchemaRequest{}, &is)
+
+	values := map[string]tftypes.Value{}
+	for name := range ls.Schema.Attributes {
+		values[name] = tftypes.NewValue(tftypes.String, nil)
+		if v, ok := filters[name]; ok {
+			values[name] = tftypes.NewValue(tftypes.String, v)
+		}
+	}
+	configType := ls.Schema.Type().TerraformType(ctx)
+	lr.(list.ListResourceWithConfigure).Configure(ctx, fwresource.ConfigureRequest{ProviderData: &providerData{client: env.api}}, &fwresource.ConfigureResponse{})
+	req := list.ListRequest{
+		Config:                 tfsdk.Config{Raw: tftypes.NewValue(configType, values), Schema: ls.Schema},
+		IncludeResource:        include,
+		Limit:                  limit,
+		ResourceSchema:         rs.Schema,
+		ResourceIdentitySchema: is.IdentitySchema,
+	}
+	var stream list.ListResultsStream
+	lr.List(ctx, req, &stream)
+	var out []list.ListResult
+	for r := range stream.Results {
+		if r.Diagnostics.HasError() {
+			t.Fatalf("list result: %v", r.Diagnostics)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Without a Terraform CLI: a full credential result never carries the password the API returned,
+// filters and the limit apply, and each result names the object by its identity.
+func TestRegistryCredentialList_resultsWithoutPassword(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t, "counts every credential of the account")
+	ctx := t.Context()
+	for i := range 5 {
+		req := client.CreateRegistryCredentialRequest{Name: fmt.Sprintf("hub-%d", i), Username: "robot", Password: "list-secret-password"}
+		if _, err := env.api.CreateRegistryCredential(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	results := runList(t, env, NewRegistryCredentialListResource(), NewRegistryCredentialResource(), nil, true, 0)
+	if len(results) != 5 {
+		t.Fatalf("%d results, want 5", len(results))
+	}
+	for _, r := range results {
+		var m registryCredentialModel
+		if d := r.Resource.Get(ctx, &m); d.HasError() {
+			t.Fatal(d)
+		}
+		var ident idIdentityModel
+		if d := r.Identity.Get(ctx, &ident); d.HasError() {
+			t.Fatal(d)
+		}
+		if !m.Password.IsNull() || !m.PasswordWO.IsNull() || ident.ID != m.ID || r.DisplayName != m.Name.ValueString()+" (user robot)" {
+			t.Errorf("result %q: model %+v, identity %v", r.DisplayName, m, ident)
+		}
+		if strings.Contains(r.Resource.Raw.String(), "list-secret-password") {
+			t.Errorf("result %q carries the password", r.DisplayName)
+		}
+	}
+	if got := runList(t, env, NewRegistryCredentialListResource(), NewRegistryCredentialResource(), map[string]string{"name_contains": "hub-3"}, false, 0); len(got) != 1 || got[0].DisplayName != "hub-3 (user robot)" {
+		t.Errorf("name_contains hub-3: %+v", got)
+	}
+	if got := runList(t, env, NewRegistryCredentialListResource(), NewRegistryCredentialResource(), nil, false, 2); len(got) != 2 {
+		t.Errorf("limit 2 gave %d results", len(got))
+	}
+}
+
+func TestCloudStorageList_filtersAndFullResults(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t, "counts every storage of the account")
+	ctx := t.Context()
+	a, b, _ := env.storageClusters(t)
+	for i, cluster := range []string{a, a, b} {
+		if _, err := env.api.CreateCloudStorage(ctx, client.CreateCloudStorageRequest{ClusterID: cluster, Name: fmt.Sprintf("vol-%d", i), SizeGB: 20 + i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inB := runList(t, env, NewCloudStorageListResource(), NewCloudStorageResource(), map[string]string{"cluster_id": b}, true, 0)
+	if len(inB) != 1 {
+		t.Fatalf("cluster %s: %d results, want 1", b, len(inB))
+	}
+	var m cloudStorageModel
+	if d := inB[0].Resource.Get(ctx, &m); d.HasError() {
+		t.Fatal(d)
+	}
+	if m.Name.ValueString() != "vol-2" || m.SizeGB.ValueInt64() != 22 || m.ClusterID.ValueString() != b || !m.DeletionProtection.Equal(types.BoolValue(false)) || !m.Timeouts.IsNull() {
+		t.Errorf("full result = %+v", m)
+	}
+	if got := runList(t, env, NewCloudStorageListResource(), NewCloudStorageResource(), map[string]string{"name_contains": "vol-1"}, false, 0); len(got) != 1 || !got[0].Resource.Raw.IsNull() {
+		t.Errorf("name_contains vol-1 without include_resource: %+v", got)
+	}
 }
