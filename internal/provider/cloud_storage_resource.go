@@ -296,6 +296,8 @@ func (r *cloudStorageResource) Create(ctx context.Context, req resource.CreateRe
 func (r *cloudStorageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state cloudStorageModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Identity first: the framework wants one even when the storage is gone (Terraform < 1.12 keeps none).
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID)...)
 	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
@@ -314,7 +316,6 @@ func (r *cloudStorageResource) Read(ctx context.Context, req resource.ReadReques
 		state.DeletionProtection = types.BoolValue(false) // after import
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID)...)
 }
 
 func (r *cloudStorageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -151,6 +151,8 @@ func defaultEndpointName(appName types.String) string {
 func (r *endpointResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state endpointResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Identity first: the framework wants one even when the endpoint is gone (Terraform < 1.12 keeps none).
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID)...)
 	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
@@ -169,7 +171,6 @@ func (r *endpointResource) Read(ctx context.Context, req resource.ReadRequest, r
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(state.fromAPI(ctx, e, priv.woKeySet())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID)...)
 }
 
 func (r *endpointResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

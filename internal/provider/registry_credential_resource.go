@@ -281,6 +281,8 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 func (r *registryCredentialResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state registryCredentialModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Identity first: the framework wants one even when the credential is gone (Terraform < 1.12 keeps none).
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID)...)
 	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
@@ -297,7 +299,6 @@ func (r *registryCredentialResource) Read(ctx context.Context, req resource.Read
 	state.setFromAPI(c)
 	state.PasswordWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID)...)
 }
 
 // Update only records Terraform-side changes (timeouts) and an adopted password after import:
