@@ -67,7 +67,9 @@ for dir in "${dirs[@]}"; do
     printf 'terraform {\n  required_providers {\n    novita = { source = "novitalabs/novita" }\n  }\n}\n' \
       >"$copy/zz_required_providers.tf"
   fi
-  if out=$(cd "$copy" && "$tf" validate -no-color 2>&1); then
+  flags=(-no-color)
+  if compgen -G "$copy/*.tfquery.hcl" >/dev/null; then flags+=(-query); fi
+  if out=$(cd "$copy" && "$tf" validate "${flags[@]}" 2>&1); then
     echo "ok      $dir ($("$tf" version | sed -n 1p))"
   else
     echo "FAILED  $dir"
