@@ -81,8 +81,8 @@ variable "hf_token" {
   ephemeral = true
 }
 HCL
-sed -i -e '/^  password *= null # sensitive$/d' -e '/^  env *= null$/d' -e '/^  secret_env_wo *= null$/d' \
-  -e 's/^  password_wo *= null$/  password_wo = var.registry_password/' \
+sed -i -E -e '/^  (password|env|secret_env_wo) *= null( # sensitive)?$/d' \
+  -e 's/^  password_wo *= null( # sensitive)?$/  password_wo = var.registry_password/' \
   -e '/^  name *= "console-secret"$/a\  env = { MODE = "fast" }\n  secret_env_wo = { HF_TOKEN = var.hf_token }' generated.tf
 "$TERRAFORM" fmt generated.tf >/dev/null
 
