@@ -70,7 +70,8 @@ func (r *cloudStorageListResource) List(ctx context.Context, req list.ListReques
 			id:      s.ID,
 			display: fmt.Sprintf("%s (%d GB, %s)", s.Name, s.SizeGB, s.ClusterName),
 			read: func(ctx context.Context) (any, bool, diag.Diagnostics) {
-				return cloudStorageFromList(ctx, req, &item)
+				m, diags := cloudStorageFromList(ctx, req, &item)
+				return m, true, diags
 			},
 		})
 	}
@@ -78,11 +79,11 @@ func (r *cloudStorageListResource) List(ctx context.Context, req list.ListReques
 }
 
 // cloudStorageFromList is the resource state of a listed storage, as an import reads it.
-func cloudStorageFromList(ctx context.Context, req list.ListRequest, s *client.CloudStorage) (any, bool, diag.Diagnostics) {
+func cloudStorageFromList(ctx context.Context, req list.ListRequest, s *client.CloudStorage) (*cloudStorageModel, diag.Diagnostics) {
 	var m cloudStorageModel
 	var diags diag.Diagnostics
 	m.Timeouts, diags = nullTimeouts(ctx, req.ResourceSchema)
 	m.setFromAPI(s)
 	m.DeletionProtection = types.BoolValue(false)
-	return &m, true, diags
+	return &m, diags
 }
