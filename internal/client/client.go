@@ -7,11 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -42,8 +40,13 @@ type Client struct {
 	baseURL      string // no trailing slash
 	asyncBaseURL string // no trailing slash
 
-	// backoffBase is the first retry's backoff ceiling; tests shrink it.
-	backoffBase time.Duration
+	// retryPace paces do's retries (tests shrink it); Retry-After answers override it.
+	retryPace Backoff
+	// now and sleep are the clock of retries, waits and caches; tests put a fake clock here.
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
+
+	credentials credentialCache
 }
 
 // New validates cfg (plain http:// only to loopback hosts), applies defaults and returns a client.
@@ -95,7 +98,9 @@ func New(cfg Config) (*Client, error) {
 		http:         httpClient,
 		baseURL:      base,
 		asyncBaseURL: asyncBase,
-		backoffBase:  defaultBackoffBase,
+		retryPace:    Backoff{Base: defaultBackoffBase, Cap: maxBackoff, Factor: 2, Jitter: true},
+		now:          time.Now,
+		sleep:        sleep,
 	}, nil
 }
 
@@ -146,77 +151,70 @@ func (c *Client) v1(method, path string) request {
 	return request{method: method, base: c.baseURL + v1Prefix, path: path}
 }
 
-// do sends r with retries and decodes the answer into r.out.
+// do sends r, retrying as classify decides, and decodes the answer into r.out.
 func (c *Client) do(ctx context.Context, r request) error {
-	body := r.rawBody
-	if body == nil && r.body != nil {
-		var err error
-		if body, err = json.Marshal(r.body); err != nil {
-			return fmt.Errorf("novita API %s %s: encoding request: %w", r.method, r.path, err)
-		}
+	body, err := r.encodeBody()
+	if err != nil {
+		return err
 	}
 	target := r.base + r.path
 	if len(r.query) > 0 {
 		target += "?" + r.query.Encode()
 	}
-
-	for attempt := 0; ; attempt++ {
-		status, header, respBody, err := c.send(ctx, r, target, body, attempt)
+	for n := 0; ; n++ {
+		status, header, respBody, err := c.send(ctx, r, target, body, n)
 		if err == nil && status >= 200 && status < 300 {
 			return decodeResponse(r, respBody)
 		}
-
-		var failure error // what the caller sees if we stop here
-		retryable := false
-		var wait time.Duration
+		a := attempt{creates: r.creates, transport: err}
 		if err != nil {
-			neverSent := isDialError(err)
-			if ctx.Err() != nil {
-				failure = fmt.Errorf("novita API %s %s: %w", r.method, r.path, ctx.Err())
-				if r.creates && !neverSent {
-					return fmt.Errorf("%w: %w", ErrMaybeCreated, failure)
-				}
-				return failure
-			}
-			if errors.Is(err, context.DeadlineExceeded) {
-				err = fmt.Errorf("no answer within the request timeout of %s: %w", c.cfg.RequestTimeout, err)
-			}
-			failure = fmt.Errorf("novita API %s %s: %w", r.method, r.path, err)
-			if r.creates && !neverSent {
-				return fmt.Errorf("%w: %w", ErrMaybeCreated, failure)
-			}
-			retryable = true
+			a.canceled, a.dialFailed = ctx.Err() != nil, isDialError(err)
 		} else {
-			apiErr := parseAPIError(r.method, r.path, status, respBody, c.cfg.APIKey)
-			failure = apiErr
-			switch {
-			case status == http.StatusTooManyRequests, isPassingRejection(apiErr):
-				retryable = true
-			case retryableStatus(status):
-				if r.creates {
-					return fmt.Errorf("%w: %w", ErrMaybeCreated, apiErr)
-				}
-				retryable = true
-			}
-			wait = retryAfter(header.Get("Retry-After"), time.Now())
+			a.status, a.retryAfter = status, header.Get("Retry-After")
+			a.apiErr = parseAPIError(r.method, r.path, status, respBody, c.cfg.APIKey)
 		}
-
-		if !retryable {
+		failure := c.failure(ctx, r, a)
+		v, wait := classify(a, c.now())
+		switch {
+		case v == giveUpMaybeCreated:
+			return fmt.Errorf("%w: %w", ErrMaybeCreated, failure)
+		case v == giveUp || n == 0 && c.cfg.MaxRetries == 0:
 			return failure
-		}
-		if attempt >= c.cfg.MaxRetries {
-			if attempt == 0 {
-				return failure // retries are off
-			}
-			return fmt.Errorf("%w (gave up after %d attempts)", failure, attempt+1)
+		case n >= c.cfg.MaxRetries:
+			return fmt.Errorf("%w (gave up after %d attempts)", failure, n+1)
 		}
 		if wait <= 0 {
-			wait = c.backoff(attempt)
+			wait = c.retryPace.Wait(n)
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := c.sleep(ctx, wait); err != nil {
 			return fmt.Errorf("%w (while waiting to retry after: %w)", err, failure)
 		}
 	}
+}
+
+// failure is the error the caller sees when do stops after attempt a.
+func (c *Client) failure(ctx context.Context, r request, a attempt) error {
+	switch {
+	case a.apiErr != nil:
+		return a.apiErr
+	case a.canceled:
+		return fmt.Errorf("novita API %s %s: %w", r.method, r.path, ctx.Err())
+	case errors.Is(a.transport, context.DeadlineExceeded):
+		return fmt.Errorf("novita API %s %s: no answer within the request timeout of %s: %w", r.method, r.path, c.cfg.RequestTimeout, a.transport)
+	}
+	return fmt.Errorf("novita API %s %s: %w", r.method, r.path, a.transport)
+}
+
+// encodeBody returns the JSON body to send, or nil for none.
+func (r request) encodeBody() ([]byte, error) {
+	if r.rawBody != nil || r.body == nil {
+		return r.rawBody, nil
+	}
+	body, err := json.Marshal(r.body)
+	if err != nil {
+		return nil, fmt.Errorf("novita API %s %s: encoding request: %w", r.method, r.path, err)
+	}
+	return body, nil
 }
 
 // send makes one HTTP attempt under its own RequestTimeout and reads the whole answer.
@@ -279,72 +277,6 @@ func unwrapURLError(err error) error {
 		return ue.Err
 	}
 	return err
-}
-
-// isDialError reports whether err happened while connecting, so the request never reached the
-// server (connection refused, DNS failure, connect timeout).
-func isDialError(err error) bool {
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "dial" {
-		return true
-	}
-	var dnsErr *net.DNSError
-	return errors.As(err, &dnsErr)
-}
-
-// isPassingRejection recognises refusals that the API documents as momentary and that prove
-// nothing was made: right after a region's last endpoint is deleted, the next create fails once
-// with "cluster is not active" and succeeds a few seconds later.
-func isPassingRejection(e *APIError) bool {
-	return strings.Contains(strings.ToLower(e.Message), "cluster is not active")
-}
-
-func retryableStatus(status int) bool {
-	switch status {
-	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
-}
-
-// backoff is capped exponential backoff with full jitter: a random wait in [0, base*2^attempt].
-func (c *Client) backoff(attempt int) time.Duration {
-	ceiling := c.backoffBase << min(attempt, 30)
-	if ceiling <= 0 || ceiling > maxBackoff {
-		ceiling = maxBackoff
-	}
-	return time.Duration(rand.Int64N(int64(ceiling) + 1))
-}
-
-// retryAfter reads a Retry-After header (seconds or an HTTP date), capped at maxRetryAfter.
-// It returns 0 when the header is absent or unusable.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	var d time.Duration
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs > int64(maxRetryAfter/time.Second) {
-			return maxRetryAfter
-		}
-		d = time.Duration(secs) * time.Second
-	} else if t, err := http.ParseTime(v); err == nil {
-		d = t.Sub(now)
-	}
-	return min(max(d, 0), maxRetryAfter)
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 func decodeResponse(r request, body []byte) error {

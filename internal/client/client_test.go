@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -76,7 +77,7 @@ func TestRequestHeaders(t *testing.T) {
 		rec.add(r)
 		writeJSON(w, 200, `{}`)
 	}))
-	if err := c.DeleteEndpoint(context.Background(), "e1"); err != nil {
+	if err := c.UpdateEndpoint(context.Background(), "e1", EndpointConfig{Name: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	c.cfg.UserAgent = "terraform-provider-novita/1.2.3 (+Terraform 1.11.4)"
@@ -100,7 +101,10 @@ func TestRequestHeaders(t *testing.T) {
 		}
 	}
 	if got := reqs[0].Header.Get("Content-Type"); got != "application/json" {
-		t.Errorf("POST Content-Type = %q", got)
+		t.Errorf("PUT Content-Type = %q", got)
+	}
+	if got := reqs[1].Header.Get("Content-Type"); got != "" {
+		t.Errorf("GET without a body has Content-Type %q", got)
 	}
 	if reqs[0].Path != "/gpus/v2/endpoints/e1" || reqs[1].Path != "/v1/e1-app/health" {
 		t.Errorf("paths = %q, %q", reqs[0].Path, reqs[1].Path)
@@ -308,21 +312,44 @@ func TestRetryAfterParsing(t *testing.T) {
 }
 
 func TestBackoffIsCappedAndJittered(t *testing.T) {
-	c := &Client{backoffBase: time.Second}
-	for attempt := 0; attempt < 40; attempt++ {
+	b := Backoff{Base: time.Second, Cap: maxBackoff, Factor: 2, Jitter: true}
+	for attempt := 0; attempt < 80; attempt++ {
 		limit := min(time.Second<<min(attempt, 30), maxBackoff)
 		for i := 0; i < 20; i++ {
-			if d := c.backoff(attempt); d < 0 || d > limit {
-				t.Fatalf("backoff(%d) = %v, outside [0, %v]", attempt, d, limit)
+			if d := b.Wait(attempt); d < 0 || d > limit {
+				t.Fatalf("Wait(%d) = %v, outside [0, %v]", attempt, d, limit)
 			}
 		}
 	}
 	seen := map[time.Duration]bool{}
 	for i := 0; i < 20; i++ {
-		seen[c.backoff(5)] = true
+		seen[b.Wait(5)] = true
 	}
 	if len(seen) < 5 {
 		t.Errorf("backoff is not jittered: %v", seen)
+	}
+}
+
+func TestBackoffSteadyThenGrowing(t *testing.T) {
+	ms := time.Millisecond
+	cases := []struct {
+		b    Backoff
+		want []time.Duration
+	}{
+		{Backoff{Base: ms, Cap: 4 * ms, Factor: 1.5}, []time.Duration{ms, 1500 * time.Microsecond, 2250 * time.Microsecond, 3375 * time.Microsecond, 4 * ms, 4 * ms}},
+		{Backoff{Base: ms, Cap: time.Second, Factor: 2, Steady: 2}, []time.Duration{ms, ms, ms, 2 * ms, 4 * ms, 8 * ms}},
+		{Backoff{Base: 10 * ms, Cap: time.Second, Factor: 0.5}, []time.Duration{10 * ms, 10 * ms, 10 * ms}}, // no shrinking
+		{Backoff{Base: ms, Factor: 3}, []time.Duration{ms, 3 * ms, 9 * ms}},                                 // no cap
+		{Backoff{Base: ms, Cap: 3 * ms, Factor: 1e308}, []time.Duration{ms, 3 * ms, 3 * ms}},                // overflow is capped
+	}
+	for _, tc := range cases {
+		var got []time.Duration
+		for n := range tc.want {
+			got = append(got, tc.b.Wait(n))
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%+v: waits %v, want %v", tc.b, got, tc.want)
+		}
 	}
 }
 
@@ -333,7 +360,10 @@ func TestCreateNotRetriedOn500(t *testing.T) {
 		writeJSON(w, 500, `{"reason":"UNKNOWN","message":"internal"}`)
 	}))
 	creates := map[string]func() error{
-		"endpoint": func() error { _, err := c.CreateEndpoint(context.Background(), EndpointSpec{EndpointConfig: EndpointConfig{Name: "x"}}); return err },
+		"endpoint": func() error {
+			_, err := c.CreateEndpoint(context.Background(), EndpointSpec{EndpointConfig: EndpointConfig{Name: "x"}})
+			return err
+		},
 		"storage": func() error {
 			_, err := c.CreateCloudStorage(context.Background(), CreateCloudStorageRequest{ClusterID: "c", Name: "s", SizeGB: 10})
 			return err
@@ -391,7 +421,7 @@ func TestCreateRetriedWhenConnectionRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.backoffBase = time.Millisecond
+	c.retryPace.Base = time.Millisecond
 	var attempts atomic.Int32
 	c.cfg.Logf = func(context.Context, string, map[string]any) { attempts.Add(1) }
 	_, err = c.CreateEndpoint(context.Background(), EndpointSpec{EndpointConfig: EndpointConfig{Name: "x"}})

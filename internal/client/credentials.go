@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // credentialCreateLock serializes CreateRegistryCredential across every Client in the process:
@@ -27,6 +30,7 @@ func (c *Client) CreateRegistryCredential(ctx context.Context, req CreateRegistr
 	case <-ctx.Done():
 		return "", fmt.Errorf("novita client: waiting to create registry credential: %w", ctx.Err())
 	}
+	defer credentialChanged() // whatever the outcome, a credential may have appeared
 
 	before, err := c.ListRegistryCredentials(ctx)
 	if err != nil {
@@ -47,7 +51,7 @@ func (c *Client) CreateRegistryCredential(ctx context.Context, req CreateRegistr
 	var lastErr error
 	for try := 0; try < credentialListTries; try++ {
 		if try > 0 {
-			if err := sleep(ctx, c.cfg.PollFloor); err != nil {
+			if err := c.sleep(ctx, c.cfg.PollFloor); err != nil {
 				return "", fmt.Errorf("%w: registry credential %q saved but its id is unknown: %w", ErrMaybeCreated, req.Name, err)
 			}
 		}
@@ -92,15 +96,16 @@ func (c *Client) ListRegistryCredentials(ctx context.Context) ([]RegistryCredent
 	return resp.Data, nil
 }
 
-// GetRegistryCredential finds one credential by id in the list; IsNotFound when absent.
+// GetRegistryCredential finds one credential by id in the list; IsNotFound when absent. The API
+// has no get, so concurrent reads share one list (see credentialCache).
 func (c *Client) GetRegistryCredential(ctx context.Context, id string) (*RegistryCredential, error) {
-	all, err := c.ListRegistryCredentials(ctx)
+	all, err := c.credentials.list(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	for i := range all {
-		if all[i].ID == id {
-			return &all[i], nil
+	for _, cred := range all {
+		if cred.ID == id {
+			return &cred, nil // a copy: the list is shared
 		}
 	}
 	return nil, notFound(http.MethodGet, "/repository/auths", "RESOURCE_NOT_FOUND", "registry credential "+id)
@@ -108,7 +113,77 @@ func (c *Client) GetRegistryCredential(ctx context.Context, id string) (*Registr
 
 // DeleteRegistryCredential deletes a credential.
 func (c *Client) DeleteRegistryCredential(ctx context.Context, id string) error {
+	defer credentialChanged() // whatever the outcome, the credential may be gone
 	r := c.v1(http.MethodPost, "/repository/auth/delete")
 	r.body = map[string]string{"id": id}
 	return c.do(ctx, r)
 }
+
+// credentialListTTL is how long a finished credential list keeps answering reads: a plan's
+// refresh of hundreds of credentials fits in it, and a change made outside this process shows
+// after at most this long.
+const credentialListTTL = 5 * time.Second
+
+// credentialChanges counts the credential creates and deletes of every Client in the process. A
+// list started before one of them no longer answers new reads, so a read that starts after a
+// change made in this process sees it, whichever client made the change (an acceptance test's
+// own client checks what the provider's client did).
+var credentialChanges atomic.Uint64
+
+// credentialCache makes a refresh of N credentials cost a constant number of list calls instead
+// of N lists of N records: reads join the list in flight, or reuse one that finished less than
+// credentialListTTL ago with no credential change in this process since it started.
+type credentialCache struct {
+	mu      sync.Mutex
+	current *credentialList // nil: none yet
+}
+
+// credentialList is one list call and its result, shared by every read that joins it.
+type credentialList struct {
+	changes uint64        // credentialChanges when the list started
+	done    chan struct{} // closed once creds, err and at are set
+	creds   []RegistryCredential
+	err     error
+	at      time.Time // when the list finished
+}
+
+// list returns the shared list, starting a new one when the current one is stale.
+func (cc *credentialCache) list(ctx context.Context, c *Client) ([]RegistryCredential, error) {
+	cc.mu.Lock()
+	l := cc.current
+	if l == nil || l.stale(c.now()) {
+		l = &credentialList{changes: credentialChanges.Load(), done: make(chan struct{})}
+		cc.current = l
+		// The call outlives the read that started it, so one caller giving up does not fail the
+		// others; do's retries bound it.
+		go func(ctx context.Context) {
+			l.creds, l.err = c.ListRegistryCredentials(ctx)
+			l.at = c.now()
+			close(l.done)
+		}(context.WithoutCancel(ctx))
+	}
+	cc.mu.Unlock()
+	select {
+	case <-l.done:
+		return l.creds, l.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("novita client: reading registry credentials: %w", ctx.Err())
+	}
+}
+
+// stale reports whether l may no longer answer new reads: a credential changed in this process
+// since it started, or it finished with an error or more than credentialListTTL ago.
+func (l *credentialList) stale(now time.Time) bool {
+	if credentialChanges.Load() != l.changes {
+		return true
+	}
+	select {
+	case <-l.done:
+		return l.err != nil || now.Sub(l.at) >= credentialListTTL
+	default:
+		return false // in flight
+	}
+}
+
+// credentialChanged marks a create or delete; reads already waiting on a list still get it.
+func credentialChanged() { credentialChanges.Add(1) }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -21,6 +22,8 @@ type credentialServer struct {
 	next        int
 	extraOnSave int
 	hideNew     bool // never list saved credentials (a lagging list)
+	lists       atomic.Int32
+	listDelay   time.Duration
 }
 
 func (s *credentialServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -39,6 +42,8 @@ func (s *credentialServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		writeJSON(w, 200, `{}`)
 	case "/gpu-instance/openapi/v1/repository/auths":
+		s.lists.Add(1)
+		time.Sleep(s.listDelay)
 		s.mu.Lock()
 		b, _ := json.Marshal(map[string]any{"data": s.creds})
 		s.mu.Unlock()
@@ -171,5 +176,136 @@ func TestCredentialCreateHonoursContextWhileQueued(t *testing.T) {
 	_, err := c.CreateRegistryCredential(ctx, CreateRegistryCredentialRequest{Name: "n"})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want the context's deadline", err)
+	}
+}
+
+// TestCredentialReadsShareOneList: a refresh of many credentials at once costs one list (two if
+// one read arrives just as the first list finishes), not one list each.
+func TestCredentialReadsShareOneList(t *testing.T) {
+	const n = 50
+	srv := &credentialServer{listDelay: 20 * time.Millisecond}
+	for i := range n {
+		srv.creds = append(srv.creds, RegistryCredential{ID: fmt.Sprintf("auth-%d", i), Name: "hub", Username: "u"})
+	}
+	c := newTestClient(t, srv)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("auth-%d", i)
+			if cred, err := c.GetRegistryCredential(t.Context(), id); err != nil || cred.ID != id {
+				t.Errorf("read %s: %+v, %v", id, cred, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := srv.lists.Load(); got < 1 || got > 2 {
+		t.Errorf("%d concurrent reads made %d list calls, want 1 or 2", n, got)
+	}
+	// Within the list's lifetime reads cost nothing more.
+	if _, err := c.GetRegistryCredential(t.Context(), "auth-7"); err != nil || srv.lists.Load() > 2 {
+		t.Errorf("a read right after: %v, %d lists", err, srv.lists.Load())
+	}
+}
+
+// TestCredentialReadsSeeOwnChanges: a create or delete by any client of the process makes the
+// next read list again, so it sees the change; a list is reused only for credentialListTTL.
+func TestCredentialReadsSeeOwnChanges(t *testing.T) {
+	srv := &credentialServer{creds: []RegistryCredential{{ID: "old", Name: "hub", Username: "u"}}}
+	c := newTestClient(t, srv)
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return now }
+	ctx := t.Context()
+	read := func(id string) error { _, err := c.GetRegistryCredential(ctx, id); return err }
+
+	// createThenRead creates a credential through cl, then reads it through c.
+	createThenRead := func(cl *Client, username string) string {
+		t.Helper()
+		id, err := cl.CreateRegistryCredential(ctx, CreateRegistryCredentialRequest{Name: "hub", Username: username, Password: "p"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := read(id); err != nil {
+			t.Errorf("reading the credential just created by %s: %v", username, err)
+		}
+		return id
+	}
+	if err := read("old"); err != nil {
+		t.Fatal(err)
+	}
+	id := createThenRead(c, "this client")
+	other, err := New(c.cfg) // another client of the process, as an acceptance test's own
+	if err != nil {
+		t.Fatal(err)
+	}
+	createThenRead(other, "another client")
+	lists := srv.lists.Load()
+	if err := c.DeleteRegistryCredential(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := read(id); !IsNotFound(err) {
+		t.Errorf("reading the credential just deleted: %v, want not found", err)
+	}
+	if srv.lists.Load() != lists+1 {
+		t.Errorf("the delete did not cost exactly one new list")
+	}
+
+	// A change made elsewhere shows once the list is older than credentialListTTL.
+	srv.mu.Lock()
+	srv.creds = append(srv.creds, RegistryCredential{ID: "elsewhere"})
+	srv.mu.Unlock()
+	now = now.Add(credentialListTTL - time.Millisecond)
+	if err := read("elsewhere"); !IsNotFound(err) {
+		t.Errorf("a fresh list was not reused: %v", err)
+	}
+	now = now.Add(time.Millisecond)
+	if err := read("elsewhere"); err != nil {
+		t.Errorf("a list older than the TTL was reused: %v", err)
+	}
+}
+
+func TestCredentialListFailureIsNotShared(t *testing.T) {
+	var calls atomic.Int32
+	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			writeJSON(w, 403, `{"reason":"FORBIDDEN","message":"not yet"}`)
+			return
+		}
+		writeJSON(w, 200, `{"data":[{"id":"a1","name":"hub"}]}`)
+	}))
+	if _, err := c.GetRegistryCredential(t.Context(), "a1"); !HasReason(err, "FORBIDDEN") {
+		t.Fatalf("first read: %v, want the 403", err)
+	}
+	if _, err := c.GetRegistryCredential(t.Context(), "a1"); err != nil || calls.Load() != 2 {
+		t.Errorf("second read: %v after %d calls; a failed list must not be reused", err, calls.Load())
+	}
+}
+
+// TestCredentialListOutlivesTheReaderThatStartedIt: the reader whose call started the shared list
+// gives up; the list goes on for the others.
+func TestCredentialListOutlivesTheReaderThatStartedIt(t *testing.T) {
+	release := make(chan struct{})
+	var calls atomic.Int32
+	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		<-release
+		writeJSON(w, 200, `{"data":[{"id":"a1","name":"hub"}]}`)
+	}))
+	first, cancel := context.WithCancel(t.Context())
+	firstErr := make(chan error)
+	go func() { _, err := c.GetRegistryCredential(first, "a1"); firstErr <- err }()
+	for calls.Load() == 0 { // the first reader's list is in flight
+		time.Sleep(time.Millisecond)
+	}
+	second := make(chan error)
+	go func() { _, err := c.GetRegistryCredential(t.Context(), "a1"); second <- err }()
+	cancel()
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("the reader that gave up: %v", err)
+	}
+	close(release)
+	if err := <-second; err != nil || calls.Load() != 1 {
+		t.Errorf("the other reader: %v after %d lists", err, calls.Load())
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -13,24 +15,17 @@ import (
 // Fixtures typed from Novita's GPU API v2 documents (shared/novita-api-v2.md), not produced by the
 // emulator: the client is checked against the documents, the emulator separately.
 
-// docGetEndpoint is the P-get example of GET /gpus/v2/endpoints/{id}, with a real type.
-const docGetEndpoint = `{
-  "id": "endpoint-id", "type": "async", "name": "example-endpoint", "app_name": "example-app",
-  "status": { "status": "running", "error": "", "message": "" },
-  "url": "https://endpoint.example.com/endpoint-id", "product_id": "product-id",
-  "worker_config": { "min_replicas": 0, "max_replicas": 2, "idle_timeout": 300, "max_concurrent_per_worker": 10,
-                     "gpu_num": 1, "rootfs_size_gb": 20, "min_cuda_version": "12.4", "request_timeout": 60 },
-  "policy": { "type": "queue", "value": 100 },
-  "image": "registry.example.com/namespace/image:tag", "registry_auth_id": "registry-auth-id",
-  "entrypoint": "", "command": "cargo run",
-  "volumes": [ { "id": "storage-id", "type": "network", "mount_point": "/data" } ],
-  "envs": [ { "key": "ENV_NAME", "value": "ENV_VALUE" } ], "ports": [ 8080 ],
-  "workers": [ { "id": "worker-id", "status": { "status": "ready", "error": "", "message": "" },
-                 "log": "https://logs.example.com/worker-id", "health": true, "drain": false } ],
-  "health_check": { "path": "/healthz", "port": 8080 },
-  "region_id": "region-id", "member_id": "member-id",
-  "owner_id": "550e8400-e29b-41d4-a716-446655440000", "created_at": 1710000000
-}`
+// docFixture reads one of the documented examples kept in internal/testdata/v2 (shared with the
+// provider's tests): product.json is the P-products example verbatim, endpoint.json the P-get
+// example of GET /gpus/v2/endpoints/{id} with a real type.
+func docFixture(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "v2", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
 
 // docListItem is a P-list item: the get shape without type, volumes with size.
 func docListItem(id, appName string) string {
@@ -98,7 +93,7 @@ func TestGetEndpointDecodesDocumentedExample(t *testing.T) {
 	var rec recorder
 	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec.add(r)
-		writeJSON(w, 200, docGetEndpoint)
+		writeJSON(w, 200, docFixture(t, "endpoint.json"))
 	}))
 	ep, err := c.GetEndpoint(context.Background(), "endpoint-id")
 	if err != nil {
@@ -145,7 +140,7 @@ func TestGetEndpointDecodesTolerantly(t *testing.T) {
 		`"created_at": 1710000000`, `"created_at": "1710000000"`,
 		`"status": { "status": "running", "error": "", "message": "" }`, `"status": "migrating"`,
 		`"ports": [ 8080 ]`, `"ports": [ "8080" ]`,
-	).Replace(docGetEndpoint)
+	).Replace(docFixture(t, "endpoint.json"))
 	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, body) }))
 	ep, err := c.GetEndpoint(context.Background(), "endpoint-id")
 	if err != nil {
@@ -188,11 +183,14 @@ func pagedServer(t *testing.T, rec *recorder, ids []string) *Client {
 		q := r.URL.Query()
 		start := 0
 		if cur := q.Get("cursor"); cur != "" {
-			fmt.Sscanf(cur, "after-%d", &start)
+			if _, err := fmt.Sscanf(cur, "after-%d", &start); err != nil {
+				writeJSON(w, 400, `{"reason":"VALIDATOR_PARAM","message":"bad cursor"}`)
+				return
+			}
 		}
 		var items []string
 		for _, id := range ids {
-			if kw := q.Get("keyword"); kw == "" || strings.Contains(id, kw) {
+			if kw := q.Get("keyword"); kw == "" || strings.Contains(id+"-app", kw) {
 				items = append(items, id)
 			}
 		}
@@ -326,7 +324,7 @@ func TestLimitsClustersProducts(t *testing.T) {
 		case "/gpu-instance/openapi/v1/clusters":
 			writeJSON(w, 200, `{"data":[{"id":"c1","name":"US","availableGpuType":["RTX 4090"],"supportNetworkStorage":true}]}`)
 		case "/gpus/v2/products":
-			writeJSON(w, 200, `{"data":[`+docProduct+`]}`)
+			writeJSON(w, 200, `{"data":[`+docFixture(t, "product.json")+`]}`)
 		default:
 			writeJSON(w, 404, `{}`)
 		}
@@ -359,25 +357,6 @@ func TestLimitsClustersProducts(t *testing.T) {
 		t.Errorf("products query %v", last.Query)
 	}
 }
-
-// docProduct is the P-products example of GET /gpus/v2/products, verbatim.
-const docProduct = `{
-  "id": "prod-a100-80g", "name": "A100-80G", "type": "gpu", "category": "instance", "description": "NVIDIA A100 80GB",
-  "region_ids": ["c-east-1"],
-  "resource_spec": {
-    "gpu": { "spec_id": "spec-a100-80g", "name": "A100", "memory_gb": 80, "min": 1, "max": 8, "available": 6, "max_available": 6 },
-    "cpu": 16, "memory_gb": 128, "rootfs": { "min_gb": 50, "max_gb": 500, "free_gb": 50 }
-  },
-  "pricing": {
-    "precision": 3,
-    "postpaid": { "base_price": 18000, "final_price": 12600, "unit": "per_hour" },
-    "spot":     { "base_price": 12600, "final_price": 6000,  "unit": "per_hour" },
-    "prepaid":  [ { "spec_id": "spec_a100_1m", "duration_months": 1, "final_price": 9072000, "base_price": 12960000 } ],
-    "storage_price_per_gb": 50
-  },
-  "billing_methods": ["postpaid", "prepaid", "spot"], "inventory_state": "normal", "deployable": true,
-  "activity": { "is_activity_product": false, "active": false, "purchasable": true }
-}`
 
 func TestIntDecoding(t *testing.T) {
 	cases := map[string]Int{`300`: 300, `"300"`: 300, `" 42 "`: 42, `""`: 0, `null`: 0, `-5`: -5, `300.0`: 300, `"1e3"`: 1000}

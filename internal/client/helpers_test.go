@@ -28,7 +28,7 @@ func newTestClient(t *testing.T, h http.Handler) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.backoffBase = time.Millisecond
+	c.retryPace.Base = time.Millisecond
 	return c
 }
 

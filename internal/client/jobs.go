@@ -51,21 +51,17 @@ func (c *Client) SubmitJob(ctx context.Context, endpointName string, input json.
 
 // GetJob reads a job's status and result.
 func (c *Client) GetJob(ctx context.Context, endpointName, jobID string) (*Job, error) {
-	r := c.gateway(http.MethodGet, "/"+url.PathEscape(endpointName)+"/status/"+url.PathEscape(jobID))
-	var job Job
-	r.out = &job
-	if err := c.do(ctx, r); err != nil {
-		return nil, err
-	}
-	if job.ID == "" {
-		job.ID = jobID
-	}
-	return &job, nil
+	return c.jobCall(ctx, http.MethodGet, endpointName, "status", jobID)
 }
 
 // CancelJob cancels a queued or running job.
 func (c *Client) CancelJob(ctx context.Context, endpointName, jobID string) (*Job, error) {
-	r := c.gateway(http.MethodPost, "/"+url.PathEscape(endpointName)+"/cancel/"+url.PathEscape(jobID))
+	return c.jobCall(ctx, http.MethodPost, endpointName, "cancel", jobID)
+}
+
+// jobCall sends method /{endpointName}/{verb}/{jobID} and decodes the job in the answer.
+func (c *Client) jobCall(ctx context.Context, method, endpointName, verb, jobID string) (*Job, error) {
+	r := c.gateway(method, "/"+url.PathEscape(endpointName)+"/"+verb+"/"+url.PathEscape(jobID))
 	var job Job
 	r.out = &job
 	if err := c.do(ctx, r); err != nil {
@@ -86,26 +82,4 @@ func (c *Client) GetEndpointHealth(ctx context.Context, endpointName string) (*E
 		return nil, err
 	}
 	return &health, nil
-}
-
-// WaitForJobReporting is WaitForJob for callers that show progress: report receives the job
-// after every successful poll (the first one at once). It honours ctx.
-func (c *Client) WaitForJobReporting(ctx context.Context, endpointName, jobID string, report func(*Job)) (*Job, error) {
-	p := c.newPoller()
-	for {
-		job, err := c.GetJob(ctx, endpointName, jobID)
-		switch {
-		case err != nil && !p.tolerate(ctx, err):
-			return nil, fmt.Errorf("waiting for job %s: %w", jobID, err)
-		case err == nil:
-			p.transient = 0
-			report(job)
-			if job.Terminal() {
-				return job, nil
-			}
-		}
-		if err := p.wait(ctx); err != nil {
-			return nil, fmt.Errorf("waiting for job %s: %w", jobID, err)
-		}
-	}
 }

@@ -105,21 +105,6 @@ func TestWaitStopsOnCancel(t *testing.T) {
 	}
 }
 
-func TestPollIntervalGrowsToCeiling(t *testing.T) {
-	c := &Client{cfg: Config{PollFloor: time.Millisecond, PollCeiling: 4 * time.Millisecond}}
-	p := c.newPoller()
-	var got []time.Duration
-	for i := 0; i < 6; i++ {
-		got = append(got, p.next)
-		p.next = min(p.next*3/2, p.ceiling) // what wait does after sleeping
-	}
-	want := []time.Duration{1000 * time.Microsecond, 1500 * time.Microsecond, 2250 * time.Microsecond,
-		3375 * time.Microsecond, 4 * time.Millisecond, 4 * time.Millisecond}
-	if !slices.Equal(got, want) {
-		t.Fatalf("intervals %v, want %v", got, want)
-	}
-}
-
 func TestWaitForEndpointDeleted(t *testing.T) {
 	var calls atomic.Int32
 	c := newTestClient(t, endpointStates(&calls, state("deleting"), state("deleting"),
@@ -231,5 +216,92 @@ func TestSubmitJobRefusesBodiesOver4MiB(t *testing.T) {
 	}
 	if _, err := c.SubmitJob(context.Background(), "e-a", json.RawMessage(`{not json`)); err == nil || calls.Load() != 1 {
 		t.Errorf("invalid JSON input: %v", err)
+	}
+}
+
+// fakeSleep records the waits of a Poll instead of sleeping.
+type fakeSleep struct{ waits []time.Duration }
+
+func (f *fakeSleep) sleep(ctx context.Context, d time.Duration) error {
+	f.waits = append(f.waits, d)
+	return ctx.Err()
+}
+
+func TestPollPacesAndRestarts(t *testing.T) {
+	var clock fakeSleep
+	p := PollPolicy{Pace: Backoff{Base: time.Second, Cap: time.Hour, Factor: 2}, sleep: clock.sleep}
+	states := []PollState{PollAgain, PollAgain, PollRestart, PollAgain, PollAgain, PollDone}
+	calls := 0
+	got, err := Poll(t.Context(), p, func(context.Context) (int, PollState, error) {
+		calls++
+		return calls, states[calls-1], nil
+	})
+	if got != 6 || err != nil {
+		t.Fatalf("Poll = %d, %v; want 6, nil", got, err)
+	}
+	s := time.Second
+	want := []time.Duration{s, 2 * s, s, 2 * s, 4 * s} // the restart paces from Base again
+	if !slices.Equal(clock.waits, want) {
+		t.Errorf("waits %v, want %v", clock.waits, want)
+	}
+}
+
+func TestPollErrors(t *testing.T) {
+	var clock fakeSleep
+	p := PollPolicy{Pace: Backoff{Base: time.Millisecond}, Transient: 2, sleep: clock.sleep}
+	boom := &APIError{StatusCode: 503, Message: "busy"}
+	done := &EndpointFailedError{ID: "e1", State: StatusFailed, Message: "pull failed"}
+
+	// A typed error with PollDone ends the poll as it is, with the result.
+	v, err := Poll(t.Context(), p, func(context.Context) (string, PollState, error) { return "ep", PollDone, done })
+	if v != "ep" || err != done {
+		t.Errorf("done with an error: %q, %v", v, err)
+	}
+	// Transient errors are waited out up to Transient in a row; a success resets the count.
+	answers := []error{boom, boom, nil, boom, boom, boom}
+	calls := 0
+	_, err = Poll(t.Context(), p, func(context.Context) (int, PollState, error) {
+		calls++
+		return 0, PollAgain, answers[calls-1]
+	})
+	if err != boom || calls != 6 {
+		t.Errorf("third transient error in a row: %v after %d calls", err, calls)
+	}
+	// A context that ends while an error is waited out names both.
+	ctx, cancel := context.WithCancel(t.Context())
+	p.sleep = func(ctx context.Context, _ time.Duration) error { cancel(); return ctx.Err() }
+	_, err = Poll(ctx, p, func(context.Context) (int, PollState, error) {
+		return 0, PollAgain, errors.New("connection refused")
+	})
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "connection refused") {
+		t.Errorf("ended during transient errors: %v", err)
+	}
+}
+
+// TestJobPollSchedule checks the job pacing with the default floor and ceiling, for every running
+// time up to ten minutes: the end is seen at most max(PollFloor, time/3) late, and a 60 s job
+// takes at most 15 polls. (The issue's 10% would take 38 polls; see DESIGN.md.)
+func TestJobPollSchedule(t *testing.T) {
+	c, err := New(Config{APIKey: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pace := c.jobPolicy().Pace
+	var polls []time.Duration // poll times since the wait began
+	for at, n := time.Duration(0), 0; at < 10*time.Minute; n++ {
+		polls = append(polls, at)
+		at += pace.Wait(n)
+	}
+	seen := func(run time.Duration) (late time.Duration, count int) {
+		i, _ := slices.BinarySearch(polls, run) // the first poll at or after the end
+		return polls[i] - run, i + 1
+	}
+	for run := 10 * time.Millisecond; run < 9*time.Minute; run += 10 * time.Millisecond {
+		if late, _ := seen(run); late > max(c.cfg.PollFloor, run/3) {
+			t.Fatalf("a %v job is seen %v late, over max(%v, a third of its time)", run, late, c.cfg.PollFloor)
+		}
+	}
+	if _, count := seen(time.Minute); count > 15 {
+		t.Errorf("a 60 s job takes %d polls, want at most 15", count)
 	}
 }

@@ -2,7 +2,12 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
 	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
 )
@@ -77,4 +82,27 @@ func (c *accountCatalog) cluster(id string) (client.Cluster, bool) {
 		}
 	}
 	return client.Cluster{}, false
+}
+
+// planCatalog returns the catalogue for a plan-time check of a kind of object ("Endpoint", ...).
+// A key the API refuses (401 or 403) is an error: the apply could do nothing either, and a plan
+// that passes with a wrong key only defers the surprise. Any other failure is a warning, and nil:
+// the apply reports whatever Novita refuses.
+func (d *providerData) planCatalog(ctx context.Context, kind string, diags *diag.Diagnostics) *accountCatalog {
+	cat, err := d.catalog(ctx)
+	if err == nil {
+		return cat
+	}
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden) {
+		diags.AddError("Novita Refused the API Key", fmt.Sprintf(
+			"Novita at %s (set by %s) answered %d %s to the provider's first request: the API key is missing, wrong or not allowed. "+
+				"Set api_key in the provider block or the %s environment variable to a valid Novita API key (sk_...). API message: %s",
+			d.baseURL, d.baseURLSource, apiErr.StatusCode, http.StatusText(apiErr.StatusCode), envAPIKey, apiMessage(err)))
+		return nil
+	}
+	diags.AddWarning(kind+" Not Checked Against the Account",
+		"The provider could not read the account's limits, GPU products or clusters, so this plan was not checked against them; "+
+			"the apply will report any value Novita refuses. Error: "+err.Error())
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -232,18 +233,19 @@ func (r *cloudStorageResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 
 	// The cluster of an existing storage is a fact; check it only for a new (or replacing) one.
+	// planCatalog also fails the plan when Novita refuses the API key.
 	newCluster := state == nil || !state.ClusterID.Equal(plan.ClusterID)
 	if r.data == nil || !newCluster || !known(plan.ClusterID) {
 		return
 	}
-	cat, err := r.data.catalog(ctx)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Check the Storage Cluster",
-			"Reading the clusters to check cluster_id failed: "+err.Error())
+	cat := r.data.planCatalog(ctx, "Cloud Storage", &resp.Diagnostics)
+	if cat == nil {
 		return
 	}
 	if summary, detail := clusterNetworkStorageError(cat.Clusters, plan.ClusterID.ValueString()); summary != "" {
-		resp.Diagnostics.AddAttributeError(path.Root("cluster_id"), summary, detail)
+		var found diag.Diagnostics
+		found.AddAttributeError(path.Root("cluster_id"), summary, detail)
+		resp.Diagnostics.Append(liveCheckSeverity(found, state != nil)...)
 	}
 }
 

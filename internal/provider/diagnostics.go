@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
 )
 
@@ -66,4 +68,29 @@ func clusterNetworkStorageError(clusters []client.Cluster, id string) (string, s
 func deletionProtected(kind, id string) (string, string) {
 	return titleCase(kind) + " Is Protected from Deletion", fmt.Sprintf(
 		"%s %s has deletion_protection = true, so it was not deleted. To destroy it, set deletion_protection = false, run terraform apply, then destroy.", titleCase(kind), id)
+}
+
+// liveCheckSeverity keeps the findings of checks against the live account as errors on a create
+// plan and turns them into warnings on an update plan. Terraform's destroy starts with a normal
+// plan of every object in state (the "pre-destroy refresh"), which a provider cannot tell apart
+// from an update plan, so an error there would block the destroy of what a half-failed apply
+// left; Novita refuses the same values at apply anyway.
+func liveCheckSeverity(found diag.Diagnostics, existing bool) diag.Diagnostics {
+	if !existing {
+		return found
+	}
+	out := make(diag.Diagnostics, 0, len(found))
+	for _, d := range found {
+		if d.Severity() != diag.SeverityError {
+			out = append(out, d)
+			continue
+		}
+		detail := d.Detail() + "\n\nThis is a warning, not an error, because the object already exists (a destroy must never be blocked by it); the apply will fail where Novita refuses the value."
+		if p, ok := d.(diag.DiagnosticWithPath); ok {
+			out.AddAttributeWarning(p.Path(), d.Summary(), detail)
+		} else {
+			out.AddWarning(d.Summary(), detail)
+		}
+	}
+	return out
 }

@@ -150,10 +150,8 @@ func (r *endpointResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if r.data == nil || resp.Diagnostics.HasError() {
 		return // the provider is not configured (validation only)
 	}
-	cat, err := r.data.catalog(ctx)
-	if err != nil {
-		resp.Diagnostics.AddWarning("Endpoint Not Checked Against Account Limits",
-			"The provider could not read the account's limits, GPU products or clusters, so this plan was not checked against them; the apply will report any value Novita refuses. Error: "+err.Error())
+	cat := r.data.planCatalog(ctx, "Endpoint", &resp.Diagnostics)
+	if cat == nil {
 		return
 	}
 	if cat.Limits == nil && r.data.catalogCache.warnLimitsOnce() {
@@ -162,12 +160,13 @@ func (r *endpointResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 				"(worker counts, timeouts, policy values, disk sizes, CUDA versions); the GPU products and clusters are still checked. "+
 				"The apply reports any value Novita refuses. This warning is shown once per run.")
 	}
-	resp.Diagnostics.Append(checkEndpointPlan(ctx, plan, prior, cat)...)
+	live := checkEndpointPlan(ctx, plan, prior, cat)
 	if prior == nil || !plan.ClusterID.Equal(prior.ClusterID) || !plan.VolumeMounts.Equal(prior.VolumeMounts) {
-		resp.Diagnostics.Append(checkMountedStorage(ctx, plan, func(id string) (*client.CloudStorage, error) {
+		live.Append(checkMountedStorage(ctx, plan, func(id string) (*client.CloudStorage, error) {
 			return r.data.client.GetCloudStorage(ctx, id)
 		})...)
 	}
+	resp.Diagnostics.Append(liveCheckSeverity(live, prior != nil)...)
 }
 
 // failedStateWarning warns when the endpoint was failed at the last refresh: a failed in-place

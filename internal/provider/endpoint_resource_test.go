@@ -729,7 +729,7 @@ func TestAccEndpointResource_clusterWithoutNetworkStorage(t *testing.T) {
 				"volume_mounts": `[{ type = "network", cloud_storage_id = "st-1", mount_path = "/models" }]`,
 			})),
 			PlanOnly:    true,
-			ExpectError: wrappedMessage("Cluster Without Network Storage", "does not support network storage"),
+			ExpectError: wrappedMessage("Cluster Does Not Support Network Storage", "mounts a network volume"),
 		}},
 	})
 }
@@ -774,6 +774,9 @@ func TestAccEndpointResource_importThenAdopt(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newTestEnv(t)
+			if !tc.wantUpdate {
+				env.requireEmulator(t, "only the emulator counts update calls; on the live API an adoption and an update leave the same endpoint")
+			}
 			const addr = "novita_endpoint.adopted"
 			id := env.createEndpoint(t, client.EndpointSpec{Type: client.EndpointAsync, EndpointConfig: client.EndpointConfig{
 				Name: "made-by-hand",
@@ -819,6 +822,9 @@ import {
 						PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 							plancheck.ExpectSensitiveValue(addr, tfjsonpath.New("secret_env")),
+							plancheck.ExpectKnownValue(addr, tfjsonpath.New("env_keys"), knownvalue.ListExact([]knownvalue.Check{
+								knownvalue.StringExact("PLAIN"), knownvalue.StringExact("SECRET"), knownvalue.StringExact("WO"),
+							})),
 						},
 						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					},
@@ -838,9 +844,6 @@ import {
 							return nil
 						}),
 						func(*terraform.State) error {
-							if env.Emu == nil {
-								return nil // live: only the result is checked
-							}
 							if n := updates() - updatesBefore; (n > 0) != tc.wantUpdate {
 								return fmt.Errorf("the apply made %d update calls; want an update: %v", n, tc.wantUpdate)
 							}
@@ -943,22 +946,25 @@ resource "novita_cloud_storage" "models" {
 				}),
 			},
 			{
+				// On an existing endpoint the plan-time finding is a warning (a destroy's refresh
+				// plan must not fail on it); the apply then fails with Novita's refusal, and the
+				// endpoint stays where it was.
 				Config:      config(strconv.Quote(other)),
-				PlanOnly:    true,
-				ExpectError: wrappedMessage("Cluster Does Not Match Mounted Storage", fmt.Sprintf("set cluster_id = %q", home)),
+				ExpectError: regexp.MustCompile(`(?s)Unable to Update Endpoint.*` + regexp.QuoteMeta(home)),
 			},
 		},
 	})
 }
 
-// TestAccEndpointResource_catalogUnavailableDoesNotFailPlan proves that when the account's
-// limits cannot be read, the plan goes on (with a warning) and the apply works.
-func TestAccEndpointResource_catalogUnavailableDoesNotFailPlan(t *testing.T) {
+// TestAccEndpointResource_limitsNotFoundSkipsLimitChecks proves that when the account answers the
+// limits (v1, no v2 equivalent) with not found, the plan goes on (with one warning) and the
+// apply works.
+func TestAccEndpointResource_limitsNotFoundSkipsLimitChecks(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t, "injects a fault into GET /endpoint/limit")
 	env.Emu.InjectFault(emulator.Fault{
 		Method: "GET", Path: "/gpu-instance/openapi/v1/endpoint/limit",
-		Status: 403, Reason: "FORBIDDEN", Message: "limits are not available to this key", Times: 1000,
+		Status: 404, Reason: "RESOURCE_NOT_FOUND", Message: "no such route", Times: 1000,
 	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -1061,4 +1067,61 @@ func TestFailedStateWarning(t *testing.T) {
 			t.Errorf("state %q: diagnostics = %v, want none", state, d)
 		}
 	}
+}
+
+// TestAccEndpointResource_importWithoutEnvNamesWhatGoes: a configuration that sets no variables
+// for an imported endpoint (as terraform plan -generate-config-out writes it) plans their removal
+// visibly: env_keys goes from the live names to [], so the plan is not mistaken for an adoption.
+func TestAccEndpointResource_importWithoutEnvNamesWhatGoes(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "novita_endpoint.imported"
+	spec := env.endpointSpec(t, testEndpoint{maxWorkers: 1, env: map[string]string{"BUCKET_NAME": "images", "HF_TOKEN": "hf_secret"}})
+	id := env.createEndpoint(t, spec)
+	if _, err := env.api.WaitForEndpointServing(t.Context(), id); err != nil {
+		t.Fatalf("waiting for endpoint %s: %v", id, err)
+	}
+	cfg := env.config(fmt.Sprintf(`
+import {
+  to = novita_endpoint.imported
+  id = %q
+}
+`, id) + env.endpointHCL(t, "imported", map[string]string{
+		"name": `"acc-arranged"`, "port": "8188", "scaling_policy": `{ type = "concurrency", value = 1 }`,
+		"image": strconv.Quote(spec.Image), "max_workers": "1",
+	}))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkEndpointsDestroyed(env),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("env_keys"), knownvalue.ListExact([]knownvalue.Check{})),
+				},
+			},
+			Check: checkAPIEndpoint(env, addr, func(ep *client.Endpoint) error {
+				if len(ep.Envs) != 0 {
+					return fmt.Errorf("the endpoint still has %v; the plan said it removes them", ep.Envs)
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// TestAccEndpointResource_refusedKeyFailsThePlan: a key Novita refuses fails the plan (not only
+// the apply), naming api_key, NOVITA_API_KEY and the base URL.
+func TestAccEndpointResource_refusedKeyFailsThePlan(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t, "points the provider at the emulator with a wrong key")
+	wrong := strings.Replace(env.providerConfig, emulator.DefaultAPIKey, "sk_wrong_key_for_test", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      wrong + env.endpointHCL(t, "test", map[string]string{"product_id": `"SL-serverless-1"`}),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Novita Refused the API Key.*127\.0\.0\.1.*base_url in the provider block.*401.*NOVITA_API_KEY`),
+		}},
+	})
 }

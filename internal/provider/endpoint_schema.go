@@ -24,6 +24,7 @@ import (
 // published v2 limit; v1's 2047 is kept [decided].
 const (
 	maxEndpointNameLen      = 255
+	maxEndpointAppNameLen   = 255
 	maxEndpointProductIDLen = 255
 	maxEndpointImageLen     = 500
 	maxEndpointCommandLen   = 2047
@@ -59,12 +60,12 @@ func endpointResourceSchema(ctx context.Context) schema.Schema {
 			},
 			"app_name": schema.StringAttribute{
 				MarkdownDescription: "Application name: part of the endpoint's URL and of its job name (`endpoint_name`). " +
-					"Letters, digits and hyphens, at most 63 characters, unique in the account. Defaults to the endpoint id. " +
+					fmt.Sprintf("Letters, digits and hyphens, at most %d characters, unique in the account. Defaults to the endpoint id. ", maxEndpointAppNameLen) +
 					"Changing it replaces the endpoint.",
 				Optional: true,
 				Computed: true,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 63),
+					stringvalidator.UTF8LengthBetween(1, maxEndpointAppNameLen),
 					stringvalidator.RegexMatches(appNamePattern, "must contain only letters, digits and hyphens, and not start with a hyphen"),
 				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
@@ -145,7 +146,7 @@ func endpointResourceSchema(ctx context.Context) schema.Schema {
 			"image": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Container image reference, 1-%d characters, for example `novitalabs/comfyui-worker:v0.0.1`. Workers pull it on every cold start: a `novita_image_prewarm` of the same image in the endpoint's cluster shortens cold starts. Updated in place.", maxEndpointImageLen),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, maxEndpointImageLen)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, maxEndpointImageLen), imageReferenceValidator{}},
 			},
 			"registry_credential_id": schema.StringAttribute{
 				MarkdownDescription: "Id of a `novita_registry_credential` to pull a private image with. Updated in place.",

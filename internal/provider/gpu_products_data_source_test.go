@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -20,29 +22,14 @@ import (
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
 )
 
-// testProductJSON is one product of GET /gpus/v2/products as Novita's documents show it
-// (novita-api-v2.md section 6.2), with the category a serverless listing carries.
-const testProductJSON = `{
-  "id": "prod-a100-80g", "name": "A100-80G", "type": "gpu", "category": "serverless", "description": "NVIDIA A100 80GB",
-  "region_ids": ["c-east-1"],
-  "resource_spec": {
-    "gpu": {"spec_id": "spec-a100-80g", "name": "A100", "memory_gb": 80, "min": 1, "max": 8, "available": 6, "max_available": 6},
-    "cpu": 16, "memory_gb": 128, "rootfs": {"min_gb": 50, "max_gb": 500, "free_gb": 50}
-  },
-  "pricing": {
-    "precision": 3,
-    "postpaid": {"base_price": 18000, "final_price": 12600, "unit": "per_hour"},
-    "spot": {"base_price": 12600, "final_price": 6000, "unit": "per_hour"},
-    "prepaid": [{"spec_id": "spec_a100_1m", "duration_months": 1, "final_price": 9072000, "base_price": 12960000}],
-    "storage_price_per_gb": 50
-  },
-  "billing_methods": ["postpaid", "prepaid", "spot"], "inventory_state": "normal", "deployable": true,
-  "activity": {"is_activity_product": false, "active": false, "purchasable": true}
-}`
-
 func TestGPUProductFromAPI_documentedExample(t *testing.T) {
+	// The P-products example verbatim (its category is "instance"; the shape is the same).
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "v2", "product.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var p client.Product
-	if err := json.Unmarshal([]byte(testProductJSON), &p); err != nil {
+	if err := json.Unmarshal(raw, &p); err != nil {
 		t.Fatalf("decoding the documented product: %v", err)
 	}
 	got := gpuProductFromAPI(p)

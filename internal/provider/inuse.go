@@ -32,7 +32,7 @@ type inUse struct {
 // uses it (one being deleted in the same apply lets go on its own). Not found counts as
 // deleted. An object still in use at the end gives an error naming the endpoints and the fix.
 func deleteWhenReleased(ctx context.Context, c *client.Client, u inUse, id string, timeout time.Duration) error {
-	err := retryWhileInUse(ctx, timeout, u.reason, func(ctx context.Context) error { return u.del(c, ctx, id) })
+	err := retryWhileInUse(ctx, inUseRetry, timeout, u.reason, func(ctx context.Context) error { return u.del(c, ctx, id) })
 	switch {
 	case err == nil || client.IsNotFound(err):
 		return nil
@@ -54,36 +54,27 @@ func (u inUse) stillInUse(id, users string, timeout time.Duration, err error) er
 		u.kind, id, u.how, users, u.reason, timeout, u.fix, u.replaced, u.resourceType, apiMessage(err))
 }
 
-// Backoff of retryWhileInUse: from inUseRetryFloor, doubling up to inUseRetryCeiling.
-var (
-	inUseRetryFloor   = 500 * time.Millisecond
-	inUseRetryCeiling = 10 * time.Second
-)
+// inUseRetry paces retryWhileInUse: from half a second, doubling up to 10 s.
+var inUseRetry = client.PollPolicy{Pace: client.Backoff{Base: 500 * time.Millisecond, Cap: 10 * time.Second, Factor: 2}}
 
-// retryWhileInUse calls op until it returns anything but an APIError with reason, or until
-// timeout passes; then it returns op's last error.
-func retryWhileInUse(ctx context.Context, timeout time.Duration, reason string, op func(context.Context) error) error {
-	deadline := time.Now().Add(timeout)
-	wait := inUseRetryFloor
-	for {
-		err := op(ctx)
-		if !client.HasReason(err, reason) {
-			return err
+// retryWhileInUse calls op, paced by p, until it returns anything but an APIError with reason, or
+// until timeout passes (then it tries once more) or ctx ends; it returns op's last error.
+func retryWhileInUse(ctx context.Context, p client.PollPolicy, timeout time.Duration, reason string, op func(context.Context) error) error {
+	waitCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var last error
+	// op runs under ctx: the timeout bounds the waiting and never cuts a call short.
+	_, _ = client.Poll(waitCtx, p, func(context.Context) (struct{}, client.PollState, error) {
+		if last = op(ctx); client.HasReason(last, reason) {
+			tflog.Debug(ctx, "object still in use; retrying", map[string]any{"reason": reason})
+			return struct{}{}, client.PollAgain, nil
 		}
-		left := time.Until(deadline)
-		if left <= 0 {
-			return err
-		}
-		tflog.Debug(ctx, "object still in use; retrying", map[string]any{"reason": reason, "retry_in": wait.String()})
-		timer := time.NewTimer(min(wait, left))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return err
-		case <-timer.C:
-		}
-		wait = min(wait*2, inUseRetryCeiling)
+		return struct{}{}, client.PollDone, nil
+	})
+	if client.HasReason(last, reason) && ctx.Err() == nil {
+		last = op(ctx) // the timeout passed while waiting: one last try
 	}
+	return last
 }
 
 // endpointsUsing names, for an error message, the endpoints for which uses is true

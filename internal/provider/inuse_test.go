@@ -11,15 +11,13 @@ import (
 )
 
 func TestRetryWhileInUse(t *testing.T) {
-	floor, ceiling := inUseRetryFloor, inUseRetryCeiling
-	inUseRetryFloor, inUseRetryCeiling = time.Millisecond, 5*time.Millisecond
-	t.Cleanup(func() { inUseRetryFloor, inUseRetryCeiling = floor, ceiling })
+	fast := client.PollPolicy{Pace: client.Backoff{Base: time.Millisecond, Cap: 5 * time.Millisecond, Factor: 2}}
 	inUse := &client.APIError{StatusCode: 400, Reason: reasonStorageInUse, Message: "in use"}
 	ctx := t.Context()
 
 	t.Run("succeeds once released", func(t *testing.T) {
 		calls := 0
-		err := retryWhileInUse(ctx, time.Minute, reasonStorageInUse, func(context.Context) error {
+		err := retryWhileInUse(ctx, fast, time.Minute, reasonStorageInUse, func(context.Context) error {
 			calls++
 			if calls < 4 {
 				return inUse
@@ -33,7 +31,7 @@ func TestRetryWhileInUse(t *testing.T) {
 	t.Run("gives up at the timeout", func(t *testing.T) {
 		start := time.Now()
 		calls := 0
-		err := retryWhileInUse(ctx, 30*time.Millisecond, reasonStorageInUse, func(context.Context) error { calls++; return inUse })
+		err := retryWhileInUse(ctx, fast, 30*time.Millisecond, reasonStorageInUse, func(context.Context) error { calls++; return inUse })
 		if !client.HasReason(err, reasonStorageInUse) {
 			t.Errorf("err = %v, want the in-use error", err)
 		}
@@ -44,7 +42,7 @@ func TestRetryWhileInUse(t *testing.T) {
 	t.Run("other errors are not retried", func(t *testing.T) {
 		calls := 0
 		boom := errors.New("boom")
-		err := retryWhileInUse(ctx, time.Minute, reasonStorageInUse, func(context.Context) error { calls++; return boom })
+		err := retryWhileInUse(ctx, fast, time.Minute, reasonStorageInUse, func(context.Context) error { calls++; return boom })
 		if err != boom || calls != 1 {
 			t.Errorf("err = %v after %d calls, want boom after 1", err, calls)
 		}
@@ -52,7 +50,7 @@ func TestRetryWhileInUse(t *testing.T) {
 	t.Run("stops when the context ends", func(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)
 		calls := 0
-		err := retryWhileInUse(cctx, time.Minute, reasonStorageInUse, func(context.Context) error {
+		err := retryWhileInUse(cctx, fast, time.Minute, reasonStorageInUse, func(context.Context) error {
 			calls++
 			cancel()
 			return inUse

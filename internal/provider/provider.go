@@ -52,6 +52,9 @@ type providerModel struct {
 type providerData struct {
 	client       *client.Client
 	catalogCache catalogCache
+	// baseURL and its source ("base_url", "NOVITA_BASE_URL" or "the default") for messages about
+	// an API that refuses the key or cannot be reached.
+	baseURL, baseURLSource string
 }
 
 // New returns a constructor for the provider at the given version.
@@ -162,7 +165,13 @@ func (p *novitaProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		resp.Diagnostics.AddError("Unable to Configure the Novita Client", err.Error())
 		return
 	}
-	data := &providerData{client: c}
+	data := &providerData{client: c, baseURL: client.DefaultBaseURL, baseURLSource: "the default"}
+	switch {
+	case cfg.BaseURL.ValueString() != "":
+		data.baseURL, data.baseURLSource = cfg.BaseURL.ValueString(), "base_url in the provider block"
+	case os.Getenv(envBaseURL) != "":
+		data.baseURL, data.baseURLSource = os.Getenv(envBaseURL), "the "+envBaseURL+" environment variable"
+	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

@@ -341,7 +341,7 @@ func captureID(addr string, id *string) resource.TestCheckFunc {
 
 // checkDestroyed is a CheckDestroy: every resource of type typ in the final state is gone, as the
 // API tells through get (which must fail with a not-found error for a deleted object).
-func checkDestroyed[T any](env *testEnv, typ string, get func(ctx context.Context, id string) (T, error)) resource.TestCheckFunc {
+func checkDestroyed[T any](typ string, get func(ctx context.Context, id string) (T, error)) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		for _, rs := range s.RootModule().Resources {
 			if rs.Type != typ {
@@ -361,17 +361,17 @@ func checkDestroyed[T any](env *testEnv, typ string, get func(ctx context.Contex
 
 // checkEndpointsDestroyed is a CheckDestroy: no endpoint of the final state is left.
 func checkEndpointsDestroyed(env *testEnv) resource.TestCheckFunc {
-	return checkDestroyed(env, "novita_endpoint", env.api.GetEndpoint)
+	return checkDestroyed("novita_endpoint", env.api.GetEndpoint)
 }
 
 // checkStoragesDestroyed is a CheckDestroy: no cloud storage of the final state is left.
 func checkStoragesDestroyed(env *testEnv) resource.TestCheckFunc {
-	return checkDestroyed(env, "novita_cloud_storage", env.api.GetCloudStorage)
+	return checkDestroyed("novita_cloud_storage", env.api.GetCloudStorage)
 }
 
 // checkCredentialsDestroyed is a CheckDestroy: no registry credential of the final state is left.
 func checkCredentialsDestroyed(env *testEnv) resource.TestCheckFunc {
-	return checkDestroyed(env, "novita_registry_credential", env.api.GetRegistryCredential)
+	return checkDestroyed("novita_registry_credential", env.api.GetRegistryCredential)
 }
 
 // checkAPIEndpoint asserts on the endpoint in state at addr as the API returns it.

@@ -203,8 +203,14 @@ func validateCredentialPasswords(cfg registryCredentialModel) diag.Diagnostics {
 // except right after an import without the password, when a configured password equal to the
 // live one is adopted in place.
 func (r *registryCredentialResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
-		return // create or destroy
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	if req.State.Raw.IsNull() {
+		if r.data != nil {
+			r.data.planCatalog(ctx, "Registry Credential", &resp.Diagnostics) // a refused API key fails the plan
+		}
+		return
 	}
 	var plan, state registryCredentialModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
