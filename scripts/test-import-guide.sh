@@ -30,7 +30,7 @@ fail() { echo "test-import-guide: $*" >&2; exit 1; }
 
 echo "== build the provider and the emulator"
 (cd "$ROOT" && go build -o "$WORK/bin/" . ./cmd/novita-emulator)
-start_emulator "$WORK/bin/novita-emulator" "$WORK" -create-delay 0s -update-delay 0s -delete-delay 0s
+start_emulator "$WORK/bin/novita-emulator" "$WORK" -create-delay 0s -update-delay 0s -delete-delay 0s -speed 20
 printf 'provider_installation {\n  dev_overrides {\n    "novitalabs/novita" = "%s"\n  }\n  direct {}\n}\n' "$WORK/bin" >"$WORK/terraformrc"
 export TF_CLI_CONFIG_FILE="$WORK/terraformrc" TF_INPUT=0 CHECKPOINT_DISABLE=1
 
@@ -81,17 +81,23 @@ variable "hf_token" {
   ephemeral = true
 }
 HCL
-sed -i -E -e '/^  (password|env|secret_env_wo) *= null( # sensitive)?$/d' \
+sed -i -E -e '/^  (password|env|secret_env_wo|secret_env_wo_version) *= null( # sensitive)?$/d' \
   -e 's/^  password_wo *= null( # sensitive)?$/  password_wo = var.registry_password/' \
-  -e '/^  name *= "console-secret"$/a\  env = { MODE = "fast" }\n  secret_env_wo = { HF_TOKEN = var.hf_token }' generated.tf
+  -e '/^  name *= "console-secret"$/a\  env = { MODE = "fast" }\n  secret_env_wo = { HF_TOKEN = var.hf_token }\n  secret_env_wo_version = 1' generated.tf
 "$TERRAFORM" fmt generated.tf >/dev/null
 
-echo "== 4. plan: imports only"
+echo "== 4. plan: imports only, and the variables of the endpoint that has some recorded in place"
 "$TERRAFORM" plan -no-color | tee plan.out
-grep -q 'Plan: 4 to import, 0 to add, 0 to change, 0 to destroy.' plan.out || fail "the import plan changes something"
+grep -q 'Plan: 4 to import, 0 to add, 1 to change, 0 to destroy.' plan.out || fail "the import plan should only import, and record one endpoint's variables"
+grep -A2 'will be updated in-place' plan.out | grep -q '(will be imported first)' || fail "the one change is not the import of the endpoint with variables"
+[[ $(grep -c 'will be updated in-place' plan.out) == 1 ]] || fail "more than one object would change"
 
 echo "== 5. apply, then a plan with no changes"
 "$TERRAFORM" apply -no-color -auto-approve >/dev/null
+# Recording the imported variables is no API call: the endpoint already has them.
+if grep -E '(PUT|POST|DELETE) /(gpus/v2/endpoints|gpu-instance)' "$WORK/emulator.log" | grep -v -e 'POST /gpus/v2/endpoints 200' -e '/create 200' -e '/auth/save 200'; then
+  fail "the import changed an object"
+fi
 "$TERRAFORM" plan -no-color -detailed-exitcode >plan2.out || fail "plan after import is not empty: $(cat plan2.out)"
 if grep -rF -e "$REGISTRY_PASSWORD" -e "$HF_TOKEN" terraform.tfstate; then fail "the state holds a secret value"; fi
 

@@ -92,6 +92,11 @@ func (r *endpointListResource) reader(req list.ListRequest, id string) func(ctx 
 		var m endpointResourceModel
 		m.Timeouts, diags = nullTimeouts(ctx, req.ResourceSchema)
 		diags.Append(m.fromAPI(ctx, e, nil)...)
+		// Left out as a configuration would leave it: the health check port that defaults to port
+		// (generated configuration must not set it without health_check_path).
+		if m.HealthCheckPort.Equal(m.Port) {
+			m.HealthCheckPort = types.Int64Null()
+		}
 		return &m, true, diags
 	}
 }
