@@ -18,9 +18,9 @@ var (
 	needsActions  = needsTerraform(tfversion.Version1_14_0, "actions")
 )
 
-// needsTerraform skips a test below Terraform min and on OpenTofu, naming the feature.
-func needsTerraform(min *version.Version, feature string) []tfversion.TerraformVersionCheck {
-	return []tfversion.TerraformVersionCheck{tfversion.SkipBelow(min), skipOpenTofu{feature}}
+// needsTerraform skips a test below Terraform minimum and on OpenTofu, naming the feature.
+func needsTerraform(minimum *version.Version, feature string) []tfversion.TerraformVersionCheck {
+	return []tfversion.TerraformVersionCheck{tfversion.SkipBelow(minimum), skipOpenTofu{feature}}
 }
 
 // skipOpenTofu skips on OpenTofu, which has none of these features; make test-tofu sets
