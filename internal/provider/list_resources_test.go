@@ -228,6 +228,8 @@ list "novita_endpoint" "special" {
 							knownvalue.StringExact("HF_TOKEN"), knownvalue.StringExact("MODE"),
 						})},
 						{Path: tfjsonpath.New("deletion_protection"), KnownValue: knownvalue.Bool(false)},
+						// Defaults to port: left out, so generated configuration validates.
+						{Path: tfjsonpath.New("health_check_port"), KnownValue: knownvalue.Null()},
 					}),
 				},
 			},
