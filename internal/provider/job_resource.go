@@ -212,7 +212,8 @@ func (r *jobResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			"The job id is written to state as soon as the gateway accepts the job. Job results are kept 6 hours after the job ends; " +
 			"after that the resource keeps its last known values and is never re-run by a later plan. " +
 			"Change `input` or `triggers` to run a new job.\n\n" +
-			"Import with `<endpoint_name>/<job id>`. The API does not return a job's input, so the first apply after import records `input` and `triggers` from the configuration without submitting a new job.",
+			"Import with `<endpoint_name>/<job id>`, or (Terraform 1.12+) an `import` block with `identity = { endpoint_name, id }`. The API does not return a job's input, so the first apply after import records `input` and `triggers` from the configuration without submitting a new job.\n\n" +
+			"To run a smoke job after every change of an endpoint without keeping it in state, see the `novita_endpoint_invoke` action (Terraform 1.14+).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Job id assigned by the gateway.",
