@@ -151,6 +151,8 @@ resource "novita_job" "smoke" {
 }
 
 # --- A health check, evaluated at every plan and apply ------------------------
+# On the first apply Terraform warns "Check block assertion known after apply":
+# the endpoint does not exist yet at plan time, so the check runs after the apply.
 
 check "endpoint_health" {
   data "novita_endpoint_health" "comfyui" {
