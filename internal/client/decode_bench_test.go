@@ -1,7 +1,9 @@
 package client
 
 // Benchmarks of the client's lenient decoding. They report ratios measured in one run (absolute
-// timings on a shared machine are noise).
+// timings on a shared machine are noise), and fail when a ratio passes the ceiling written next to
+// it, so that a costlier decoding fails CI (which runs each benchmark once) instead of printing a
+// bigger number. The ceilings leave room for a loaded machine's noise.
 //
 //	go test ./internal/emulator/... ./internal/client -run '^$' -bench .
 
@@ -86,6 +88,15 @@ func BenchmarkDecodeEndpoint(b *testing.B) {
 	per := func(slot int) float64 { return float64(elapsed[slot]) / float64(b.N*decodes) }
 	b.ReportMetric(per(0), "ns/decode-strings")
 	b.ReportMetric(per(1), "ns/decode-numbers")
-	b.ReportMetric(per(0)/per(1), "x-strings-vs-numbers")
-	b.ReportMetric(per(2)/per(3), "x-Int-vs-int64-fields")
+	reportRatio(b, per(0)/per(1), "x-strings-vs-numbers", 3)
+	reportRatio(b, per(2)/per(3), "x-Int-vs-int64-fields", 3)
+}
+
+// reportRatio reports a ratio and fails the benchmark when it passes its ceiling.
+func reportRatio(b *testing.B, ratio float64, unit string, ceiling float64) {
+	b.Helper()
+	b.ReportMetric(ratio, unit)
+	if ratio > ceiling {
+		b.Fatalf("%s = %.2f, above its ceiling %.2f", unit, ratio, ceiling)
+	}
 }

@@ -3,7 +3,9 @@ package gateway
 // Benchmarks of how the gateway's cost grows with scale. Each reports ratios measured in one run
 // (absolute timings on a shared machine are noise): a ratio near 1 means the cost per request or
 // per job does not grow with the scale, a ratio near the scale factor means linear growth per
-// request, and more than that means worse.
+// request, and more than that means worse. Each ratio has a ceiling written next to it: a cost
+// that grows with the scale again fails the benchmark (and CI, which runs each benchmark once)
+// instead of printing a bigger number. The ceilings leave room for a loaded machine's noise.
 //
 //	go test ./internal/emulator/... ./internal/client -run '^$' -bench .
 
@@ -108,8 +110,17 @@ func BenchmarkHealthByKnownEndpoints(b *testing.B) {
 	perRequest := func(i int) float64 { return float64(elapsed[i]) / float64(b.N*requests) }
 	b.ReportMetric(perRequest(0), "ns/req-1-endpoint")
 	b.ReportMetric(perRequest(2), "ns/req-1000-endpoints")
-	b.ReportMetric(perRequest(1)/perRequest(0), "x-100-vs-1-endpoint")
-	b.ReportMetric(perRequest(2)/perRequest(0), "x-1000-vs-1-endpoint")
+	reportRatio(b, perRequest(1)/perRequest(0), "x-100-vs-1-endpoint", 3)
+	reportRatio(b, perRequest(2)/perRequest(0), "x-1000-vs-1-endpoint", 3)
+}
+
+// reportRatio reports a ratio and fails the benchmark when it passes its ceiling.
+func reportRatio(b *testing.B, ratio float64, unit string, ceiling float64) {
+	b.Helper()
+	b.ReportMetric(ratio, unit)
+	if ratio > ceiling {
+		b.Fatalf("%s = %.2f, above its ceiling %.2f: a cost grows with the scale again", unit, ratio, ceiling)
+	}
 }
 
 // BenchmarkDeepQueue submits N jobs (10 or 1000) to one endpoint, replays the simulation until all
@@ -156,7 +167,7 @@ func BenchmarkDeepQueue(b *testing.B) {
 	perJob := func(d time.Duration) float64 { return float64(d) / float64(b.N*large) }
 	b.ReportMetric(perJob(submit[1]), "ns/job-submit-1000")
 	b.ReportMetric(perJob(replay[1]), "ns/job-replay-1000")
-	b.ReportMetric(perJob(submit[1])/perJob(submit[0]), "x-submit-per-job-1000-vs-10")
-	b.ReportMetric(perJob(replay[1])/perJob(replay[0]), "x-replay-per-job-1000-vs-10")
-	b.ReportMetric(perJob(status[1])/perJob(status[0]), "x-status-per-job-1000-vs-10")
+	reportRatio(b, perJob(submit[1])/perJob(submit[0]), "x-submit-per-job-1000-vs-10", 3)
+	reportRatio(b, perJob(replay[1])/perJob(replay[0]), "x-replay-per-job-1000-vs-10", 3)
+	reportRatio(b, perJob(status[1])/perJob(status[0]), "x-status-per-job-1000-vs-10", 3)
 }
