@@ -11,7 +11,8 @@ import (
 	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
 )
 
-// apiServer is the emulator served on a loopback port, behind a counter of calls and bytes.
+// apiServer is the emulator served on a loopback port, behind a counter of calls and bytes, and
+// Terraform's state (state.go) beside it.
 type apiServer struct {
 	emu     *emulator.Emulator
 	counter *callCounter
@@ -31,7 +32,10 @@ func startEmulator() (*apiServer, error) {
 		return nil, err
 	}
 	counter := &callCounter{next: emu, calls: map[string]int{}}
-	s := &apiServer{emu: emu, counter: counter, url: "http://" + ln.Addr().String(), srv: &http.Server{Handler: counter}}
+	mux := http.NewServeMux()
+	mux.Handle("/", counter)
+	mux.Handle(statePrefix, &stateStore{states: map[string][]byte{}})
+	s := &apiServer{emu: emu, counter: counter, url: "http://" + ln.Addr().String(), srv: &http.Server{Handler: mux}}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			panic(err)

@@ -9,11 +9,14 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 type options struct {
@@ -21,6 +24,7 @@ type options struct {
 	out         string // Markdown file to update between its markers; empty: print only
 	parallelism int
 	profileDir  string // where the provider's CPU profiles of one refresh per workload go
+	localState  bool   // keep state in the local backend instead of the harness's http backend
 	keep        bool
 }
 
@@ -35,12 +39,15 @@ func main() {
 	flag.StringVar(&o.out, "out", "", "Markdown `file` whose section between the bench markers gets the results (BENCHMARKS.md)")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism")
 	flag.StringVar(&o.profileDir, "profile", "", "`directory` for the provider's CPU profiles of one extra plan of each Novita workload at the largest size")
+	flag.BoolVar(&o.localState, "local-state", false, "keep Terraform's state in local files (rewritten after every object) instead of an http backend served by the harness")
 	flag.BoolVar(&o.keep, "keep", false, "keep the working directory (printed at the end)")
 	flag.Parse()
 	var err error
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	if o.sizes, err = parseSizes(sizes); err == nil {
-		err = run(o)
+		err = run(ctx, o)
 	}
+	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -41,7 +42,7 @@ type bench struct {
 	machine machine
 }
 
-func run(o options) error {
+func run(ctx context.Context, o options) error {
 	b := &bench{opts: o, started: time.Now()}
 	var err error
 	if b.work, err = os.MkdirTemp("", "novita-bench-"); err != nil {
@@ -54,7 +55,7 @@ func run(o options) error {
 			_ = os.RemoveAll(b.work)
 		}
 	}()
-	if err := b.setUp(); err != nil {
+	if err := b.setUp(ctx); err != nil {
 		return err
 	}
 	defer b.api.Close()
@@ -76,7 +77,7 @@ func run(o options) error {
 
 // setUp builds both providers, links the wrapper under their names, writes the CLI config and
 // starts the emulator.
-func (b *bench) setUp() error {
+func (b *bench) setUp(ctx context.Context) error {
 	root, err := moduleRoot()
 	if err != nil {
 		return err
@@ -84,7 +85,7 @@ func (b *bench) setUp() error {
 	real, wrapped := filepath.Join(b.work, "real"), filepath.Join(b.work, "wrapped")
 	fmt.Println("building the providers into", real)
 	for name, pkg := range map[string]string{"terraform-provider-novita": ".", "terraform-provider-noop": "./internal/bench/noop"} {
-		cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(real, name), pkg)
+		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", filepath.Join(real, name), pkg)
 		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stdout, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("go build %s: %w", pkg, err)
@@ -121,7 +122,7 @@ func (b *bench) setUp() error {
 	if b.api, err = startEmulator(); err != nil {
 		return err
 	}
-	b.tf = &runner{terraform: terraform, parallelism: b.opts.parallelism, statsFile: filepath.Join(b.work, "provider-stats.jsonl")}
+	b.tf = &runner{ctx: ctx, terraform: terraform, parallelism: b.opts.parallelism, statsFile: filepath.Join(b.work, "provider-stats.jsonl")}
 	b.tf.env = append(cleanEnv(os.Environ()), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		envWrapDir+"="+real, envStatsFile+"="+b.tf.statsFile)
 	b.tf.env = append(b.tf.env, b.api.env()...)
@@ -165,11 +166,12 @@ func (b *bench) runSize(n int, largest bool) error {
 			if mixGroup && !w.novita() {
 				w.count = 3 * n // the mix's baselines hold as many objects as the mix
 			}
-			w.dir = filepath.Join(b.work, fmt.Sprintf("%s-%d", kind, w.objects()))
-			if err := os.MkdirAll(w.dir, 0o755); err != nil {
-				return err
+			name := fmt.Sprintf("%s-%d", kind, w.objects())
+			w.dir = filepath.Join(b.work, name)
+			if !b.opts.localState {
+				w.stateURL = b.api.url + statePrefix + name
 			}
-			if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(w.config()), 0o644); err != nil {
+			if err := b.prepare(w); err != nil {
 				return err
 			}
 			works = append(works, w)
@@ -179,6 +181,25 @@ func (b *bench) runSize(n int, largest bool) error {
 		}
 	}
 	return nil
+}
+
+// prepare writes the workload's configuration and initializes its backend. Providers under
+// dev_overrides need no init, and init would look them up in the registry: it runs on the backend
+// block alone, before the rest of the configuration is written.
+func (b *bench) prepare(w workload) error {
+	if err := os.MkdirAll(w.dir, 0o755); err != nil {
+		return err
+	}
+	main := filepath.Join(w.dir, "main.tf")
+	if w.stateURL != "" {
+		if err := os.WriteFile(main, []byte(fmt.Sprintf(httpBackend, w.stateURL)), 0o644); err != nil {
+			return err
+		}
+		if _, err := b.tf.run(w, phase{name: "init", args: []string{"init"}}); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(main, []byte(w.config()), 0o644)
 }
 
 // runGroup runs every phase of every workload, checking the emulator's object counts after apply

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,9 +17,10 @@ import (
 
 // A workload is one Terraform configuration: count objects of one kind (or of each novita kind).
 type workload struct {
-	kind  string // endpoint, storage, credential, mix (novita); noop; terraform_data
-	count int    // objects per kind
-	dir   string // its working directory
+	kind     string // endpoint, storage, credential, mix (novita); noop; terraform_data
+	count    int    // objects per kind
+	dir      string // its working directory
+	stateURL string // the http backend's address of its state; empty: the local backend
 }
 
 func (w workload) novita() bool { return w.kind != kindNoop && w.kind != kindTerraformData }
@@ -99,11 +101,20 @@ const (
   }
 }
 `
+	httpBackend = `terraform {
+  backend "http" {
+    address = %q
+  }
+}
+`
 )
 
 // config is the workload's main.tf.
 func (w workload) config() string {
 	var b strings.Builder
+	if w.stateURL != "" {
+		fmt.Fprintf(&b, httpBackend, w.stateURL)
+	}
 	switch w.kind {
 	case kindNoop:
 		fmt.Fprintf(&b, requiredProvider, "noop", "noop")
@@ -148,6 +159,7 @@ type measurement struct {
 
 // runner runs Terraform commands with the CLI config that points at the wrapped providers.
 type runner struct {
+	ctx         context.Context // ends on Ctrl-C: Terraform is interrupted and stops its providers
 	terraform   string
 	parallelism int
 	env         []string // Terraform's environment, without any log variable
@@ -160,8 +172,13 @@ func (r *runner) run(w workload, p phase, extraEnv ...string) (measurement, erro
 	if err := os.WriteFile(r.statsFile, nil, 0o644); err != nil {
 		return m, err
 	}
-	args := append(append([]string{}, p.args...), "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", r.parallelism))
-	cmd := exec.Command(r.terraform, args...)
+	args := append(append([]string{}, p.args...), "-input=false", "-no-color")
+	if p.name != "init" {
+		args = append(args, fmt.Sprintf("-parallelism=%d", r.parallelism))
+	}
+	cmd := exec.CommandContext(r.ctx, r.terraform, args...)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 30 * time.Second
 	cmd.Dir = w.dir
 	cmd.Env = append(append([]string{}, r.env...), extraEnv...)
 	var out bytes.Buffer
