@@ -24,6 +24,7 @@ type options struct {
 	out         string // Markdown file to update between its markers; empty: print only
 	parallelism int
 	profileDir  string // where the provider's CPU profiles of one refresh per workload go
+	sdkLogs     bool   // also plan the largest mix with the SDK's logs on, as before
 	localState  bool   // keep state in the local backend instead of the harness's http backend
 	keep        bool
 }
@@ -39,6 +40,7 @@ func main() {
 	flag.StringVar(&o.out, "out", "", "Markdown `file` whose section between the bench markers gets the results (BENCHMARKS.md)")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism")
 	flag.StringVar(&o.profileDir, "profile", "", "`directory` for the provider's CPU profiles of one extra plan of each Novita workload at the largest size")
+	flag.BoolVar(&o.sdkLogs, "sdk-logs", false, "also plan the largest mix with the SDK's logs on (TF_LOG_SDK*=trace), as the provider did before it turned them off")
 	flag.BoolVar(&o.localState, "local-state", false, "keep Terraform's state in local files (rewritten after every object) instead of an http backend served by the harness")
 	flag.BoolVar(&o.keep, "keep", false, "keep the working directory (printed at the end)")
 	flag.Parse()

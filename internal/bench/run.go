@@ -176,7 +176,7 @@ func (b *bench) runSize(n int, largest bool) error {
 			}
 			works = append(works, w)
 		}
-		if err := b.runGroup(n, works, largest && mixGroup); err != nil {
+		if err := b.runGroup(n, works, largest); err != nil {
 			return err
 		}
 	}
@@ -203,7 +203,7 @@ func (b *bench) prepare(w workload) error {
 }
 
 // runGroup runs every phase of every workload, checking the emulator's object counts after apply
-// and destroy. extras adds the SDK-logging comparison (and profiles) before destroy.
+// and destroy. extras adds the optional measurements (runExtras) before destroy.
 func (b *bench) runGroup(n int, works []workload, extras bool) error {
 	for _, p := range phases {
 		if p.name == "destroy" && extras {
@@ -225,9 +225,11 @@ func (b *bench) runGroup(n int, works []workload, extras bool) error {
 	return nil
 }
 
+// runExtras measures, at the largest size, the mix's plans with the SDK's logs on (-sdk-logs) and
+// one CPU-profiled plan of each Novita workload (-profile).
 func (b *bench) runExtras(n int, works []workload) error {
 	for _, w := range works {
-		if !w.novita() {
+		if !b.opts.sdkLogs || w.kind != kindMix {
 			continue
 		}
 		if err := b.measure(n, w, phases[1], phasePlanLogsOn, sdkLogsOn...); err != nil {
@@ -237,21 +239,19 @@ func (b *bench) runExtras(n int, works []workload) error {
 			return err
 		}
 	}
-	if b.opts.profileDir == "" {
-		return nil
-	}
-	dir, err := filepath.Abs(b.opts.profileDir)
-	if err == nil {
-		err = os.MkdirAll(dir, 0o755)
-	}
-	if err != nil {
-		return err
-	}
 	for _, w := range works {
-		if w.novita() {
-			if err := b.measure(n, w, phases[1], phasePlanProfiled, "NOVITA_PROVIDER_CPU_PROFILE="+dir); err != nil {
-				return err
-			}
+		if b.opts.profileDir == "" || !w.novita() {
+			continue
+		}
+		dir, err := filepath.Abs(filepath.Join(b.opts.profileDir, filepath.Base(w.dir)))
+		if err == nil {
+			err = os.MkdirAll(dir, 0o755)
+		}
+		if err != nil {
+			return err
+		}
+		if err := b.measure(n, w, phases[1], phasePlanProfiled, "NOVITA_PROVIDER_CPU_PROFILE="+dir); err != nil {
+			return err
 		}
 	}
 	return nil
