@@ -66,6 +66,16 @@ func (r report) ratio(res result, baseline string) float64 {
 	return res.m.Wall.Seconds() / base.m.Wall.Seconds()
 }
 
+// cpuRatio is res's CPU time (Terraform and provider) over the baseline's. On a loaded machine it
+// is steadier than the wall-time ratio, which also measures how the scheduler treated each run.
+func (r report) cpuRatio(res result, baseline string) float64 {
+	base := r.find(res.size, baseline, res.work.objects(), res.phase)
+	if base == nil || base.m.CPU <= 0 {
+		return 0
+	}
+	return res.m.CPU.Seconds() / base.m.CPU.Seconds()
+}
+
 func phaseNames() []string {
 	var names []string
 	for _, p := range phases {
@@ -76,14 +86,14 @@ func phaseNames() []string {
 
 func (r report) timesTable(b *strings.Builder, n int) {
 	fmt.Fprintf(b, "### N = %d: wall time against the baselines\n\n", n)
-	b.WriteString("| workload | objects | phase | novita | noop_object | terraform_data | × noop | × terraform_data | provider CPU | Terraform CPU | provider peak RSS | API calls | received |\n")
-	b.WriteString("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| workload | objects | phase | novita | noop_object | terraform_data | × noop | × terraform_data | × noop, CPU | provider CPU | Terraform CPU | provider peak RSS | API calls | received |\n")
+	b.WriteString("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, res := range r.novitaResults(n, phaseNames()...) {
 		noop := r.find(n, kindNoop, res.work.objects(), res.phase)
 		data := r.find(n, kindTerraformData, res.work.objects(), res.phase)
-		fmt.Fprintf(b, "| %s | %d | %s | %s | %s | %s | %.2f | %.2f | %s | %s | %.0f MB | %d | %s |\n",
+		fmt.Fprintf(b, "| %s | %d | %s | %s | %s | %s | %.2f | %.2f | %.2f | %s | %s | %.0f MB | %d | %s |\n",
 			res.work.name(), res.work.objects(), res.phase, secs(res.m.Wall), wallOf(noop), wallOf(data),
-			r.ratio(res, kindNoop), r.ratio(res, kindTerraformData), secs(res.m.ProviderCPU), secs(res.m.CPU-res.m.ProviderCPU),
+			r.ratio(res, kindNoop), r.ratio(res, kindTerraformData), r.cpuRatio(res, kindNoop), secs(res.m.ProviderCPU), secs(res.m.CPU-res.m.ProviderCPU),
 			mb(res.m.ProviderPeakRSS), total(res.m.Calls), kb(res.m.Bytes))
 	}
 	b.WriteString("\nThe baselines' own costs, for reference (provider CPU and peak RSS of the no-op provider's processes; terraform_data runs inside Terraform):\n\n")

@@ -45,7 +45,7 @@ func (r report) ratioTarget(b *strings.Builder, n int, limit float64, phaseNames
 	for _, res := range r.novitaResults(n, phaseNames...) {
 		x := r.ratio(res, kindNoop)
 		ok = ok && x > 0 && x <= limit
-		parts = append(parts, fmt.Sprintf("%s %s %.2f×", res.work.kind, res.phase, x))
+		parts = append(parts, fmt.Sprintf("%s %s %.2f× (CPU %.2f×)", res.work.kind, res.phase, x, r.cpuRatio(res, kindNoop)))
 	}
 	fmt.Fprintf(b, "- %s: %s within %.2f× of the no-op provider: %s.\n", verdict(ok), strings.Join(phaseNames, " and "), limit, strings.Join(parts, ", "))
 }
