@@ -82,10 +82,10 @@ func (b *bench) setUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	real, wrapped := filepath.Join(b.work, "real"), filepath.Join(b.work, "wrapped")
-	fmt.Println("building the providers into", real)
+	realDir, wrapped := filepath.Join(b.work, "real"), filepath.Join(b.work, "wrapped")
+	fmt.Println("building the providers into", realDir)
 	for name, pkg := range map[string]string{"terraform-provider-novita": ".", "terraform-provider-noop": "./internal/bench/noop"} {
-		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", filepath.Join(real, name), pkg)
+		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", filepath.Join(realDir, name), pkg)
 		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stdout, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("go build %s: %w", pkg, err)
@@ -124,7 +124,7 @@ func (b *bench) setUp(ctx context.Context) error {
 	}
 	b.tf = &runner{ctx: ctx, terraform: terraform, parallelism: b.opts.parallelism, statsFile: filepath.Join(b.work, "provider-stats.jsonl")}
 	b.tf.env = append(cleanEnv(os.Environ()), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		envWrapDir+"="+real, envStatsFile+"="+b.tf.statsFile)
+		envWrapDir+"="+realDir, envStatsFile+"="+b.tf.statsFile)
 	b.tf.env = append(b.tf.env, b.api.env()...)
 	b.machine = describeMachine(terraform)
 	fmt.Printf("emulator on %s; %s\n", b.api.url, b.machine.terraform)
