@@ -21,7 +21,7 @@ type result struct {
 	m     measurement
 }
 
-// Extra phases, run on the largest mix before it is destroyed.
+// Extra phases, run at the largest size before the destroys (runExtras).
 const (
 	phasePlanLogsOn      = "plan, SDK logs on"
 	phasePlanNoRefreshOn = "plan -refresh=false, SDK logs on"
