@@ -3,7 +3,9 @@ package gateway_test
 // Benchmarks of how the gateway's cost grows with scale. Each reports ratios measured in one run
 // (absolute timings on a shared machine are noise): a ratio near 1 means the cost per request or
 // per job does not grow with the scale, a ratio near the scale factor means linear growth per
-// request, and more than that means worse. A ratio above ratioThreshold fails the benchmark.
+// request, and more than that means worse. Each ratio has a ceiling written next to it: a cost
+// that grows with the scale again fails the benchmark (and CI, which runs each benchmark once)
+// instead of printing a bigger number. The ceilings leave room for a loaded machine's noise.
 //
 //	go test ./internal/emulator/... ./internal/client -run '^$' -bench .
 
@@ -89,16 +91,18 @@ func BenchmarkHealthByKnownEndpoints(b *testing.B) {
 		g.clock.Advance(time.Minute) // every job done, every worker idle but kept (min 1)
 		gateways[i] = g
 	}
-	elapsed := make([]time.Duration, len(sizes))
+	fastest := make([]time.Duration, len(sizes)) // of rounds of requests/benchRounds, per size
 	b.ResetTimer()
 	for b.Loop() {
-		for i, g := range gateways {
-			start := time.Now()
-			for range requests {
-				g.clock.Advance(10 * time.Millisecond)
-				g.serve(http.MethodGet, "/ep0000-app/health", "")
+		for range benchRounds {
+			for i, g := range gateways {
+				start := time.Now()
+				for range requests / benchRounds {
+					g.clock.Advance(10 * time.Millisecond)
+					g.serve(http.MethodGet, "/ep0000-app/health", "")
+				}
+				keepFastest(&fastest[i], time.Since(start))
 			}
-			elapsed[i] += time.Since(start)
 		}
 	}
 	b.StopTimer()
@@ -108,23 +112,30 @@ func BenchmarkHealthByKnownEndpoints(b *testing.B) {
 			b.Fatalf("%d endpoints: health %+v, want %+v", sizes[i], got, want)
 		}
 	}
-	perRequest := func(i int) float64 { return float64(elapsed[i]) / float64(b.N*requests) }
+	perRequest := func(i int) float64 { return float64(fastest[i]) / float64(requests/benchRounds) }
 	b.ReportMetric(perRequest(0), "ns/req-1-endpoint")
 	b.ReportMetric(perRequest(2), "ns/req-1000-endpoints")
-	reportRatio(b, "x-100-vs-1-endpoint", perRequest(1)/perRequest(0))
-	reportRatio(b, "x-1000-vs-1-endpoint", perRequest(2)/perRequest(0))
+	// Ceilings: both measure about 1-1.3; a request cost that grows with the endpoints passes 3.
+	reportRatio(b, perRequest(1)/perRequest(0), "x-100-vs-1-endpoint", 3)
+	reportRatio(b, perRequest(2)/perRequest(0), "x-1000-vs-1-endpoint", 3)
 }
 
-// ratioThreshold is the largest ratio a benchmark accepts: noise on a shared machine stays near
-// 1-2, a cost that grows with the scale shows as about the scale factor (100 or 1000).
-const ratioThreshold = 5
+// benchRounds is how many rounds each size is timed in per iteration. The fastest round counts:
+// a pause of a loaded machine inflates one round, not a ratio (CI runs a single iteration).
+const benchRounds = 5
 
-// reportRatio reports a ratio and fails the benchmark when it passes ratioThreshold.
-func reportRatio(b *testing.B, name string, ratio float64) {
+func keepFastest(fastest *time.Duration, d time.Duration) {
+	if *fastest == 0 || d < *fastest {
+		*fastest = d
+	}
+}
+
+// reportRatio reports a ratio and fails the benchmark when it passes its ceiling.
+func reportRatio(b *testing.B, ratio float64, unit string, ceiling float64) {
 	b.Helper()
-	b.ReportMetric(ratio, name)
-	if ratio > ratioThreshold {
-		b.Fatalf("%s = %.2f, above its threshold %d: the cost grows with the scale", name, ratio, ratioThreshold)
+	b.ReportMetric(ratio, unit)
+	if ratio > ceiling {
+		b.Fatalf("%s = %.2f, above its ceiling %.2f: a cost grows with the scale again", unit, ratio, ceiling)
 	}
 }
 
@@ -133,8 +144,7 @@ func reportRatio(b *testing.B, name string, ratio float64) {
 // to 10. Both sizes handle the same number of jobs per iteration (100 rounds of 10, 1 of 1000).
 func BenchmarkDeepQueue(b *testing.B) {
 	const small, large = 10, 1000
-	var submit, replay, status [2]time.Duration
-	round := func(slot, n int) {
+	round := func(n int) (phases [3]time.Duration) { // submit, replay, status
 		g := newBenchGateway(b, gateway.Options{})
 		name := g.addEndpoint("ep0001", 0, 5, 2)
 		ids := make([]string, n)
@@ -142,12 +152,12 @@ func BenchmarkDeepQueue(b *testing.B) {
 		for i := range ids {
 			ids[i] = g.submit(name)
 		}
-		submit[slot] += time.Since(start)
+		phases[0] = time.Since(start)
 
 		g.clock.Advance(time.Hour) // 5 workers × 2 jobs × 0.5 s each: 1000 jobs take under a minute
 		start = time.Now()
 		g.gw.Advance()
-		replay[slot] += time.Since(start)
+		phases[1] = time.Since(start)
 		if h := g.health(name); h.Jobs.Completed != n || h.Jobs.InQueue+h.Jobs.InProgress != 0 {
 			b.Fatalf("%d jobs: health after replay %+v", n, h.Jobs)
 		}
@@ -159,20 +169,34 @@ func BenchmarkDeepQueue(b *testing.B) {
 				b.Fatalf("job %s: %+v (%v)", id, st, err)
 			}
 		}
-		status[slot] += time.Since(start)
+		phases[2] = time.Since(start)
+		return phases
 	}
+	// fastest[slot][phase] over rounds: slot 0 is large/small rounds of small jobs, 1 one of large.
+	var fastest [2][3]time.Duration
+	const deepRounds = 3 // fewer than benchRounds: a round of 1000 jobs takes a while
 	b.ResetTimer()
 	for b.Loop() {
-		for range large / small {
-			round(0, small)
+		for range deepRounds {
+			var sum [3]time.Duration
+			for range large / small {
+				for p, d := range round(small) {
+					sum[p] += d
+				}
+			}
+			big := round(large)
+			for p := range 3 {
+				keepFastest(&fastest[0][p], sum[p])
+				keepFastest(&fastest[1][p], big[p])
+			}
 		}
-		round(1, large)
 	}
 	b.StopTimer()
-	perJob := func(d time.Duration) float64 { return float64(d) / float64(b.N*large) }
-	b.ReportMetric(perJob(submit[1]), "ns/job-submit-1000")
-	b.ReportMetric(perJob(replay[1]), "ns/job-replay-1000")
-	reportRatio(b, "x-submit-per-job-1000-vs-10", perJob(submit[1])/perJob(submit[0]))
-	reportRatio(b, "x-replay-per-job-1000-vs-10", perJob(replay[1])/perJob(replay[0]))
-	reportRatio(b, "x-status-per-job-1000-vs-10", perJob(status[1])/perJob(status[0]))
+	perJob := func(d time.Duration) float64 { return float64(d) / large }
+	b.ReportMetric(perJob(fastest[1][0]), "ns/job-submit-1000")
+	b.ReportMetric(perJob(fastest[1][1]), "ns/job-replay-1000")
+	// Ceilings: the three measure about 0.5-1.7; a per-job cost that grows with the queue passes 3.
+	reportRatio(b, perJob(fastest[1][0])/perJob(fastest[0][0]), "x-submit-per-job-1000-vs-10", 3)
+	reportRatio(b, perJob(fastest[1][1])/perJob(fastest[0][1]), "x-replay-per-job-1000-vs-10", 3)
+	reportRatio(b, perJob(fastest[1][2])/perJob(fastest[0][2]), "x-status-per-job-1000-vs-10", 3)
 }
