@@ -112,7 +112,7 @@ func TestStorageCreateReconciles(t *testing.T) {
 	} {
 		t.Run(strings.Join(tc.modes, ","), func(t *testing.T) {
 			store := &storageStore{items: []CloudStorage{
-				{ID: "old", Name: "data", ClusterID: "c1"},    // existed before: never adopted
+				{ID: "old", Name: "data", ClusterID: "c1"},   // existed before: never adopted
 				{ID: "other", Name: "data", ClusterID: "c2"}, // another cluster: not a match
 			}}
 			f := &flaky{next: store, path: "/gpu-instance/openapi/v1/networkstorage/create", modes: tc.modes}
