@@ -173,8 +173,7 @@ func TestRateLimitIsSharedByEveryClientOfTheKey(t *testing.T) {
 	}
 
 	clock.sleeps = nil
-	clock.t = clock.t.Add(-time.Minute) // the pause would still hold for this key...
-	first.pause(srv.URL)                // (re-arm it)
+	first.pause(srv.URL) // this key is paused again, for a minute
 	otherKey := clientOn(t, srv.URL, clock, func(c *Config) { c.APIKey = "sk_other_account" })
 	if _, err := otherKey.ListClusters(context.Background()); err != nil {
 		t.Fatal(err)

@@ -57,6 +57,8 @@ type Emulator struct {
 	faults      []Fault
 	requests    map[string]int
 	inactive    map[string]time.Time // team+"/"+cluster -> until when the next create is refused once
+
+	injector faultInjector // the FaultPlan in force (faults.go); its own lock
 }
 
 // New returns an emulator, loading Options.StateFile when it exists.
@@ -155,6 +157,9 @@ var routes = map[string]route{
 
 // ServeHTTP answers management requests itself and passes /v1/... to the job gateway.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e.injectFaults(w, r) {
+		return
+	}
 	path := r.URL.Path
 	if f, hit := e.countAndMatchFault(r.Method, path); hit {
 		writeError(w, faultError(f))
