@@ -146,26 +146,25 @@ func (p *novitaProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 
+	data := &providerData{}
+	data.baseURL, data.baseURLSource = urlSource(cfg.BaseURL, "base_url", envBaseURL, client.DefaultBaseURL)
+	asyncURL, asyncSource := urlSource(cfg.AsyncBaseURL, "async_base_url", envAsyncBaseURL, client.DefaultAsyncBaseURL)
 	c, err := client.New(client.Config{
-		APIKey:         apiKey,
-		BaseURL:        stringOrEnv(cfg.BaseURL, envBaseURL),
-		AsyncBaseURL:   stringOrEnv(cfg.AsyncBaseURL, envAsyncBaseURL),
-		MaxRetries:     maxRetries,
-		RequestTimeout: timeout,
-		UserAgent:      fmt.Sprintf("terraform-provider-novita/%s (+https://registry.terraform.io/providers/novitalabs/novita) Terraform/%s", p.version, req.TerraformVersion),
-		Logf:           logHTTP,
+		APIKey:             apiKey,
+		BaseURL:            data.baseURL,
+		AsyncBaseURL:       asyncURL,
+		BaseURLSource:      data.baseURLSource,
+		AsyncBaseURLSource: asyncSource,
+		MaxRetries:         maxRetries,
+		RequestTimeout:     timeout,
+		UserAgent:          fmt.Sprintf("terraform-provider-novita/%s (+https://registry.terraform.io/providers/novitalabs/novita) Terraform/%s", p.version, req.TerraformVersion),
+		Logf:               logHTTP,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Configure the Novita Client", err.Error())
 		return
 	}
-	data := &providerData{client: c, baseURL: client.DefaultBaseURL, baseURLSource: "the default"}
-	switch {
-	case cfg.BaseURL.ValueString() != "":
-		data.baseURL, data.baseURLSource = cfg.BaseURL.ValueString(), "base_url in the provider block"
-	case os.Getenv(envBaseURL) != "":
-		data.baseURL, data.baseURLSource = os.Getenv(envBaseURL), "the "+envBaseURL+" environment variable"
-	}
+	data.client = c
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -173,6 +172,18 @@ func (p *novitaProvider) Configure(ctx context.Context, req provider.ConfigureRe
 // logHTTP writes the client's per-request lines through tflog (the client never passes secrets).
 func logHTTP(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(ctx, "novita http: "+msg, fields)
+}
+
+// urlSource returns a URL setting (the attribute, else the environment variable, else def) and
+// what set it, for errors about an API that refuses the key or cannot be reached.
+func urlSource(v types.String, attr, env, def string) (string, string) {
+	switch {
+	case v.ValueString() != "":
+		return v.ValueString(), attr + " in the provider block"
+	case os.Getenv(env) != "":
+		return os.Getenv(env), "the " + env + " environment variable"
+	}
+	return def, "the default"
 }
 
 // stringOrEnv returns the configured value, else the environment variable.
