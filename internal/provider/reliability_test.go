@@ -66,7 +66,7 @@ provider "novita" {
 }
 ` + storage,
 			PlanOnly:    true,
-			ExpectError: wrappedMessage("cannot reach Novita at "+url+" (set by the NOVITA_BASE_URL environment variable)"),
+			ExpectError: wrappedMessage("cannot reach Novita at " + url + " (set by the NOVITA_BASE_URL environment variable)"),
 		}},
 	})
 }
