@@ -94,7 +94,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:0", "loopback `host:port` to listen on (port 0 picks a free port)")
 	fs.Var(keysFlag{&cfg.apiKeys}, "api-key", "`key` or key=team clients may send; repeatable, each team sees only its own objects (default: the comma-separated list in $NOVITA_EMULATOR_API_KEY, else the built-in key, team \"default\")")
-	fs.StringVar(&cfg.stateFile, "state-file", "", "JSON `file` to load state from and save it to after every change")
+	fs.StringVar(&cfg.stateFile, "state-file", "", "JSON `file` to load state from and save it to after every change (a file written by the emulator of the v1 endpoint API is refused)")
 	fs.StringVar(&cfg.portFile, "port-file", "", "write the base URL to this `file` once listening")
 	fs.Float64Var(&cfg.speed, "speed", 1, "simulated job timings are divided by this factor")
 	fs.DurationVar(&cfg.createDelay, "create-delay", 5*time.Second, "time an endpoint stays creating")

@@ -219,32 +219,30 @@ func TestServeKeysOfTwoTeamsDoNotSeeEachOther(t *testing.T) {
 		}
 	}
 
-	mgmt := base + "/gpu-instance/openapi/v1"
-	spec := `{"endpoint": {"name": "team-a-only", "appName": "team-a-only",
-		"workerConfig": {"minNum": 0, "maxNum": 1, "freeTimeout": 60, "maxConcurrent": 1, "gpuNum": 1, "requestTimeout": 600, "cudaVersion": "12.4"},
-		"ports": [{"port": "8080"}], "policy": {"type": "queue", "value": 30},
-		"image": {"image": "novitalabs/sleep-worker:latest"}, "products": [{"id": "SL-serverless-1"}],
-		"rootfsSize": 100, "volumeMounts": [], "envs": []}}`
+	eps := base + "/gpus/v2/endpoints"
+	spec := `{"type": "async", "name": "team-a-only", "app_name": "team-a-only", "product_id": "SL-serverless-1",
+		"image": "novitalabs/sleep-worker:latest", "ports": [8080],
+		"worker_config": {"min_replicas": 0, "max_replicas": 1, "idle_timeout": 60, "max_concurrent_per_worker": 1, "gpu_num": 1}}`
 	var created struct{ ID string }
-	if code := callAPI(t, "POST", mgmt+"/endpoint/create", "sk_team_a", spec, &created); code != http.StatusOK || created.ID == "" {
+	if code := callAPI(t, "POST", eps, "sk_team_a", spec, &created); code != http.StatusOK || created.ID == "" {
 		t.Fatalf("create with team a's key: %d, id %q", code, created.ID)
 	}
 
-	type list struct{ Total int }
+	type list struct{ Data []struct{ ID string } }
 	var a, b list
-	if code := callAPI(t, "GET", mgmt+"/endpoints", "sk_team_a", "", &a); code != http.StatusOK || a.Total != 1 {
-		t.Errorf("team a lists %d endpoints (status %d), want its 1", a.Total, code)
+	if code := callAPI(t, "GET", eps, "sk_team_a", "", &a); code != http.StatusOK || len(a.Data) != 1 {
+		t.Errorf("team a lists %d endpoints (status %d), want its 1", len(a.Data), code)
 	}
-	if code := callAPI(t, "GET", mgmt+"/endpoints", "sk_team_b", "", &b); code != http.StatusOK || b.Total != 0 {
-		t.Errorf("team b lists %d endpoints (status %d), want 0", b.Total, code)
+	if code := callAPI(t, "GET", eps, "sk_team_b", "", &b); code != http.StatusOK || len(b.Data) != 0 {
+		t.Errorf("team b lists %d endpoints (status %d), want 0", len(b.Data), code)
 	}
-	if code := callAPI(t, "GET", mgmt+"/endpoint?id="+created.ID, "sk_team_b", "", nil); code == http.StatusOK {
-		t.Errorf("team b reads team a's endpoint %s", created.ID)
+	if code := callAPI(t, "GET", eps+"/"+created.ID, "sk_team_b", "", nil); code != http.StatusNotFound {
+		t.Errorf("team b reads team a's endpoint %s: %d, want 404", created.ID, code)
 	}
-	if code := callAPI(t, "GET", mgmt+"/endpoint?id="+created.ID, "sk_team_a", "", nil); code != http.StatusOK {
+	if code := callAPI(t, "GET", eps+"/"+created.ID, "sk_team_a", "", nil); code != http.StatusOK {
 		t.Errorf("team a cannot read its own endpoint: %d", code)
 	}
-	if code := callAPI(t, "GET", mgmt+"/endpoints", "sk_unknown", "", nil); code != http.StatusUnauthorized {
+	if code := callAPI(t, "GET", eps, "sk_unknown", "", nil); code != http.StatusUnauthorized {
 		t.Errorf("an unknown key got %d, want 401", code)
 	}
 }

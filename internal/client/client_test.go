@@ -77,7 +77,7 @@ func TestRequestHeaders(t *testing.T) {
 		rec.add(r)
 		writeJSON(w, 200, `{}`)
 	}))
-	if err := c.DeleteEndpoint(context.Background(), "e1"); err != nil {
+	if err := c.UpdateEndpoint(context.Background(), "e1", EndpointConfig{Name: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	c.cfg.UserAgent = "terraform-provider-novita/1.2.3 (+Terraform 1.11.4)"
@@ -101,7 +101,10 @@ func TestRequestHeaders(t *testing.T) {
 		}
 	}
 	if got := reqs[0].Header.Get("Content-Type"); got != "application/json" {
-		t.Errorf("POST Content-Type = %q", got)
+		t.Errorf("PUT Content-Type = %q", got)
+	}
+	if got := reqs[1].Header.Get("Content-Type"); got != "" {
+		t.Errorf("GET without a body has Content-Type %q", got)
 	}
 	if reqs[0].Path != "/gpus/v2/endpoints/e1" || reqs[1].Path != "/v1/e1-app/health" {
 		t.Errorf("paths = %q, %q", reqs[0].Path, reqs[1].Path)

@@ -87,8 +87,9 @@ func TestEmulatorCatalogue(t *testing.T) {
 	}
 	for i, p := range products {
 		e := emulator.Products[i]
-		if p.ID != e.ID || p.Name != e.Name || int64(p.Price) != int64(e.Price) || !slices.Equal(p.Regions, e.Regions) ||
-			p.AvailableDeploy != e.AvailableDeploy || p.InventoryState != e.InventoryState {
+		if p.ID != e.ID || p.Name != e.Name || p.Category != "serverless" || !slices.Equal(p.RegionIDs, e.RegionIDs) ||
+			p.Deployable != e.Deployable || p.InventoryState != e.InventoryState ||
+			int(p.ResourceSpec.GPU.Max) != e.ResourceSpec.GPU.Max || int(p.ResourceSpec.Rootfs.MaxGB) != e.ResourceSpec.Rootfs.MaxGB {
 			t.Errorf("product %d = %+v, emulator has %+v", i, p, e)
 		}
 	}
@@ -192,18 +193,19 @@ func TestEmulatorRegistryCredentials(t *testing.T) {
 
 func endpointSpec(name string) client.EndpointSpec {
 	return client.EndpointSpec{
-		Name:    name,
+		Type:    client.EndpointAsync,
 		AppName: name + "-app",
-		Type:    "async",
-		WorkerConfig: client.WorkerConfig{MinNum: 1, MaxNum: 2, FreeTimeout: 300, MaxConcurrent: 2, GPUNum: 1,
-			RequestTimeout: 600, CudaVersion: "12.4"},
-		Ports:      []client.Port{{Port: 8080}},
-		Policy:     client.Policy{Type: "queue", Value: 60},
-		Image:      client.Image{Image: "novitalabs/echo-worker:1"},
-		Products:   []client.ProductRef{{ID: "SL-serverless-1"}},
-		RootfsSize: 100,
-		Envs:       []client.Env{{Key: "MODE", Value: "test"}},
-		Healthy:    &client.HealthCheck{Path: "/health"},
+		EndpointConfig: client.EndpointConfig{
+			Name:      name,
+			ProductID: "SL-serverless-1",
+			Image:     "novitalabs/echo-worker:1",
+			WorkerConfig: client.WorkerConfig{MinReplicas: 1, MaxReplicas: 2, IdleTimeout: 300, MaxConcurrentPerWorker: 2, GPUNum: 1,
+				RootfsSizeGB: 100, RequestTimeout: 600, MinCudaVersion: "12.4"},
+			Ports:       []client.Int{8080},
+			Policy:      client.Policy{Type: "queue", Value: 60},
+			Envs:        []client.Env{{Key: "MODE", Value: "test"}},
+			HealthCheck: &client.HealthCheck{Path: "/health", Port: 8080},
+		},
 	}
 }
 
@@ -220,11 +222,11 @@ func TestEmulatorEndpointLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	spec := endpointSpec("lifecycle")
-	spec.ClusterID = "us-dallas-1"
-	spec.Image.AuthID = authID
-	spec.VolumeMounts = []client.VolumeMount{
-		{Type: "network", ID: storageID, MountPath: "/weights"},
-		{Type: "local", Size: 30, MountPath: "/scratch"},
+	spec.RegionID = "us-dallas-1"
+	spec.RegistryAuthID = authID
+	spec.Volumes = []client.Volume{
+		{Type: "network", ID: storageID, MountPoint: "/weights"},
+		{Type: "local", Size: 30, MountPoint: "/scratch"},
 	}
 
 	id, err := c.CreateEndpoint(ctx, spec)
@@ -238,21 +240,25 @@ func TestEmulatorEndpointLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ep.ID != id || ep.Name != "lifecycle" || ep.AppName != "lifecycle-app" || ep.State.State != client.StateServing ||
-		ep.WorkerConfig != spec.WorkerConfig || ep.Ports[0].Port != 8080 || ep.Policy != spec.Policy ||
-		ep.Image != spec.Image || ep.ClusterID != "us-dallas-1" || len(ep.VolumeMounts) != 2 ||
-		!slices.Equal(ep.Envs, spec.Envs) || ep.Healthy == nil || ep.Healthy.Path != "/health" ||
-		len(ep.Products) != 1 || ep.Products[0].ID != "SL-serverless-1" || ep.RootfsSize != 100 || ep.URL == "" {
+	if ep.ID != id || ep.Type != client.EndpointAsync || ep.Name != "lifecycle" || ep.AppName != "lifecycle-app" ||
+		ep.Status.Readiness() != client.Ready || ep.WorkerConfig != spec.WorkerConfig || ep.Ports[0] != 8080 ||
+		ep.Policy != spec.Policy || ep.Image != spec.Image || ep.RegistryAuthID != authID || ep.RegionID != "us-dallas-1" ||
+		len(ep.Volumes) != 2 || !slices.Equal(ep.Envs, spec.Envs) || ep.HealthCheck == nil || *ep.HealthCheck != *spec.HealthCheck ||
+		ep.ProductID != "SL-serverless-1" || ep.URL == "" || ep.CreatedAt == 0 || ep.OwnerID == "" {
 		t.Errorf("served endpoint differs from its spec:\n got %+v\nspec %+v", ep, spec)
 	}
 
-	list, err := c.ListEndpoints(ctx)
+	list, err := c.ListEndpoints(ctx, "")
 	if err != nil || len(list) != 1 || list[0].ID != id {
 		t.Errorf("ListEndpoints = %+v, %v", list, err)
 	}
 
 	// Jobs through the gateway.
-	name := client.JobName(id, ep.AppName)
+	// The emulator reports the job name in the url (novita-api-v2.md 8.1): the client reads it there.
+	name := ep.JobName
+	if name != client.JobName(id, ep.AppName) {
+		t.Errorf("job name %q from url %q, want %q", name, ep.URL, client.JobName(id, ep.AppName))
+	}
 	job, err := c.SubmitJob(ctx, name, json.RawMessage(`{"hello":"world"}`))
 	if err != nil || job.ID == "" || job.Terminal() {
 		t.Fatalf("SubmitJob = %+v, %v", job, err)
@@ -278,19 +284,19 @@ func TestEmulatorEndpointLifecycle(t *testing.T) {
 
 	// Update: the full updatable configuration, then wait for it to serve again.
 	spec.Name = "lifecycle-renamed"
-	spec.WorkerConfig.MaxNum = 4
+	spec.WorkerConfig.MaxReplicas = 4
 	spec.Policy = client.Policy{Type: "concurrency", Value: 3}
 	spec.Envs = append(spec.Envs, client.Env{Key: "EXTRA", Value: "1"})
-	spec.VolumeMounts = spec.VolumeMounts[:1]
-	if err := c.UpdateEndpoint(ctx, id, spec); err != nil {
+	spec.Volumes = spec.Volumes[:1]
+	if err := c.UpdateEndpoint(ctx, id, spec.EndpointConfig); err != nil {
 		t.Fatal(err)
 	}
 	ep, err = c.WaitForEndpointServing(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ep.Name != "lifecycle-renamed" || ep.WorkerConfig.MaxNum != 4 || ep.Policy != spec.Policy || len(ep.Envs) != 2 ||
-		len(ep.VolumeMounts) != 1 || ep.AppName != "lifecycle-app" {
+	if ep.Name != "lifecycle-renamed" || ep.WorkerConfig.MaxReplicas != 4 || ep.Policy != spec.Policy || len(ep.Envs) != 2 ||
+		len(ep.Volumes) != 1 || ep.AppName != "lifecycle-app" {
 		t.Errorf("after update: %+v", ep)
 	}
 
@@ -326,14 +332,14 @@ func TestEmulatorFailedEndpoint(t *testing.T) {
 	c, _ := newEmulatorClient(t)
 	ctx := testContext(t)
 	spec := endpointSpec("broken")
-	spec.Image.Image = emulator.UnpullableImage
+	spec.Image = emulator.UnpullableImage
 	id, err := c.CreateEndpoint(ctx, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.WaitForEndpointServing(ctx, id)
 	var failed *client.EndpointFailedError
-	if !errors.As(err, &failed) || failed.State != client.StateFailed || failed.Message == "" || failed.ID != id {
+	if !errors.As(err, &failed) || failed.State != client.StatusFailed || failed.Message == "" || failed.ID != id {
 		t.Fatalf("err = %v, want an *EndpointFailedError with the API's message", err)
 	}
 }
@@ -342,7 +348,7 @@ func TestEmulatorValidationErrors(t *testing.T) {
 	c, _ := newEmulatorClient(t)
 	ctx := testContext(t)
 	spec := endpointSpec("bad-port")
-	spec.Ports = []client.Port{{Port: 2222}}
+	spec.Ports = []client.Int{2222}
 	_, err := c.CreateEndpoint(ctx, spec)
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.Message == "" || errors.Is(err, client.ErrMaybeCreated) {
@@ -365,7 +371,7 @@ func TestEmulatorJobCancel(t *testing.T) {
 	c, _ := newEmulatorClient(t)
 	ctx := testContext(t)
 	spec := endpointSpec("sleeper")
-	spec.Image.Image = "novitalabs/sleep-worker:latest"
+	spec.Image = "novitalabs/sleep-worker:latest"
 	id, err := c.CreateEndpoint(ctx, spec)
 	if err != nil {
 		t.Fatal(err)
@@ -408,23 +414,124 @@ func TestEmulatorWrongKey(t *testing.T) {
 func TestEmulatorFaults(t *testing.T) {
 	c, emu := newEmulatorClient(t)
 	ctx := testContext(t)
-	const createPath = "/gpu-instance/openapi/v1/endpoint/create"
-	const listPath = "/gpu-instance/openapi/v1/endpoints"
+	const createPath = "POST /gpus/v2/endpoints"
+	const listPath = "GET /gpus/v2/endpoints"
 
 	// A read is retried through 503s.
-	emu.InjectFault(emulator.Fault{Path: listPath, Status: http.StatusServiceUnavailable, Times: 2})
-	if _, err := c.ListEndpoints(ctx); err != nil || emu.Requests(listPath) != 3 {
+	emu.InjectFault(emulator.Fault{Method: "GET", Path: "/gpus/v2/endpoints", Status: http.StatusServiceUnavailable, Times: 2})
+	if _, err := c.ListEndpoints(ctx, ""); err != nil || emu.Requests(listPath) != 3 {
 		t.Errorf("list through 503s: %v after %d requests", err, emu.Requests(listPath))
 	}
 
-	// A create is retried on 429 with Retry-After, but not on 500.
-	emu.InjectFault(emulator.Fault{Path: createPath, Status: http.StatusTooManyRequests, RetryAfter: "0"})
+	// A create is retried on 429 with Retry-After.
+	emu.InjectFault(emulator.Fault{Method: "POST", Path: "/gpus/v2/endpoints", Status: http.StatusTooManyRequests, RetryAfter: "0"})
 	if _, err := c.CreateEndpoint(ctx, endpointSpec("after-429")); err != nil || emu.Requests(createPath) != 2 {
 		t.Errorf("create after 429: %v after %d requests", err, emu.Requests(createPath))
 	}
-	emu.InjectFault(emulator.Fault{Path: createPath, Status: http.StatusInternalServerError})
-	_, err := c.CreateEndpoint(ctx, endpointSpec("after-500"))
-	if !errors.Is(err, client.ErrMaybeCreated) || emu.Requests(createPath) != 3 {
-		t.Errorf("create on 500: %v after %d requests, want ErrMaybeCreated and no retry", err, emu.Requests(createPath))
+	// A create answered 500 is reconciled: no endpoint has its app name, so it is sent again.
+	emu.InjectFault(emulator.Fault{Method: "POST", Path: "/gpus/v2/endpoints", Status: http.StatusInternalServerError})
+	if _, err := c.CreateEndpoint(ctx, endpointSpec("after-500")); err != nil || emu.Requests(createPath) != 4 {
+		t.Errorf("create on 500: %v after %d requests, want success on the second attempt", err, emu.Requests(createPath))
+	}
+	// A create carried out and then answered 502 (or dropped) is found by its app name, not made twice.
+	emu.SetFaultPlan(emulator.FaultPlan{Rules: []emulator.FaultRule{{Method: "POST", Path: "/gpus/v2/endpoints", ActedThenFail: 1}}})
+	defer emu.SetFaultPlan(emulator.FaultPlan{})
+	for _, name := range []string{"acted-502", "acted-dropped"} {
+		id, err := c.CreateEndpoint(ctx, endpointSpec(name))
+		eps, _ := c.ListEndpoints(ctx, name+"-app")
+		if err != nil || len(eps) != 1 || eps[0].ID != id {
+			t.Errorf("%s: id %q, %v; the API holds %d endpoints with its app name, want the one returned", name, id, err, len(eps))
+		}
+	}
+	if s := emu.FaultStats(); s.ActedThenFailed != 2 {
+		t.Errorf("faults: %s; want 2 acted then failed", s)
+	}
+}
+
+// TestEmulatorEndpointTypes: the type sent on create is the endpoint's type (the reason endpoints
+// moved to v2: v1 has no type field).
+func TestEmulatorEndpointTypes(t *testing.T) {
+	c, emu := newEmulatorClient(t)
+	ctx := testContext(t)
+	for _, typ := range []string{client.EndpointAsync, client.EndpointSync} {
+		spec := endpointSpec("typed-" + typ)
+		spec.Type = typ
+		id, err := c.CreateEndpoint(ctx, spec)
+		if err != nil {
+			t.Fatalf("create %s: %v", typ, err)
+		}
+		if e, ok := emu.Endpoint(id); !ok || e.Type != typ {
+			t.Errorf("emulator holds type %q for a %s create", e.Type, typ)
+		}
+		if ep, err := c.GetEndpoint(ctx, id); err != nil || ep.Type != typ {
+			t.Errorf("GetEndpoint type = %q, %v; want %s", ep.Type, err, typ)
+		}
+	}
+}
+
+// TestEmulatorProductChangeIsOnePut: an in-place product change is one PUT that keeps the id.
+func TestEmulatorProductChangeIsOnePut(t *testing.T) {
+	c, emu := newEmulatorClient(t)
+	ctx := testContext(t)
+	spec := endpointSpec("moving")
+	id, err := c.CreateEndpoint(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitForEndpointServing(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	var other string
+	for _, p := range emulator.Products {
+		if p.ID != spec.ProductID && p.ResourceSpec.GPU.Max >= 1 && slices.Contains(p.RegionIDs, emulatorEndpointRegion(t, c, id)) {
+			other = p.ID
+			break
+		}
+	}
+	if other == "" {
+		t.Skip("the emulator's catalogue has no second product in the endpoint's region")
+	}
+	spec.ProductID = other
+	if err := c.UpdateEndpoint(ctx, id, spec.EndpointConfig); err != nil {
+		t.Fatal(err)
+	}
+	ep, err := c.WaitForEndpointServing(ctx, id)
+	if err != nil || ep.ID != id || ep.ProductID != other {
+		t.Fatalf("after the product change: %+v, %v", ep, err)
+	}
+	if n := emu.Requests("PUT /gpus/v2/endpoints/{endpoint_id}"); n != 1 {
+		t.Errorf("%d PUTs, want exactly one", n)
+	}
+}
+
+func emulatorEndpointRegion(t *testing.T, c *client.Client, id string) string {
+	t.Helper()
+	ep, err := c.GetEndpoint(testContext(t), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ep.RegionID
+}
+
+// TestEmulatorReconcilesThroughKeyword: a create whose answer is lost after the emulator acted
+// is found again by its app name through the list's keyword search.
+func TestEmulatorReconcilesThroughKeyword(t *testing.T) {
+	c, emu := newEmulatorClient(t)
+	ctx := testContext(t)
+	for i := range 3 { // neighbours whose names contain the app name must not match
+		if _, err := c.CreateEndpoint(ctx, endpointSpec(fmt.Sprintf("lost-%d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id, err := c.CreateEndpoint(ctx, endpointSpec("lost"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := c.FindEndpointByAppName(ctx, "lost-app")
+	if err != nil || found == nil || found.ID != id {
+		t.Fatalf("FindEndpointByAppName = %+v, %v; want %s", found, err, id)
+	}
+	if emu.Requests("GET /gpus/v2/endpoints") == 0 {
+		t.Error("the reconciliation did not use the list")
 	}
 }

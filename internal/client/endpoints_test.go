@@ -187,11 +187,14 @@ func pagedServer(t *testing.T, rec *recorder, ids []string) *Client {
 		q := r.URL.Query()
 		start := 0
 		if cur := q.Get("cursor"); cur != "" {
-			fmt.Sscanf(cur, "after-%d", &start)
+			if _, err := fmt.Sscanf(cur, "after-%d", &start); err != nil {
+				writeJSON(w, 400, `{"reason":"VALIDATOR_PARAM","message":"bad cursor"}`)
+				return
+			}
 		}
 		var items []string
 		for _, id := range ids {
-			if kw := q.Get("keyword"); kw == "" || strings.Contains(id, kw) {
+			if kw := q.Get("keyword"); kw == "" || strings.Contains(id+"-app", kw) {
 				items = append(items, id)
 			}
 		}

@@ -73,16 +73,17 @@ func (e *jobBenchEnv) sleepEndpoint(b *testing.B, name string, minWorkers int) s
 	b.Helper()
 	ctx := context.Background()
 	spec := endpointSpec(name)
-	spec.Image.Image = "novitalabs/sleep-worker:latest"
-	spec.WorkerConfig.MinNum = client.Int(minWorkers)
+	spec.Image = "novitalabs/sleep-worker:latest"
+	spec.WorkerConfig.MinReplicas = client.Int(minWorkers)
 	id, err := e.api.CreateEndpoint(ctx, spec)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := e.api.WaitForEndpointServing(ctx, id); err != nil {
+	ep, err := e.api.WaitForEndpointServing(ctx, id)
+	if err != nil {
 		b.Fatal(err)
 	}
-	return client.JobName(id, spec.AppName)
+	return ep.JobName
 }
 
 // jobSeen is how one job's end was noticed.

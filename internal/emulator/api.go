@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 )
 
 // apiError is an error answer: {"code", "reason", "message", "metadata": {}}.
@@ -17,6 +16,7 @@ type apiError struct {
 	Reason     string
 	Message    string
 	RetryAfter string
+	Allow      string // the Allow header of a 405
 }
 
 func (e *apiError) Error() string { return e.Reason + ": " + e.Message }
@@ -26,18 +26,15 @@ func invalid(format string, args ...any) *apiError {
 	return &apiError{Status: http.StatusBadRequest, Reason: "VALIDATOR_PARAM", Message: fmt.Sprintf(format, args...)}
 }
 
-// badRequest is a 400 answer with a specific reason (not-found answers included, as Novita does).
+// badRequest is a 400 answer with a specific reason (v1's not-found answers included, as Novita
+// documents for v1).
 func badRequest(reason, format string, args ...any) *apiError {
 	return &apiError{Status: http.StatusBadRequest, Reason: reason, Message: fmt.Sprintf(format, args...)}
 }
 
-func noRoute(method, path string) *apiError {
-	for key := range routes {
-		if _, p, _ := strings.Cut(key, " "); p == path {
-			return &apiError{Status: http.StatusMethodNotAllowed, Reason: "REQUEST", Message: fmt.Sprintf("method %s is not allowed on %s", method, path)}
-		}
-	}
-	return &apiError{Status: http.StatusNotFound, Reason: "NOT_FOUND", Message: fmt.Sprintf("no such API: %s %s", method, path)}
+// notFound is a 404 answer with a specific reason: a v2 path names an object that does not exist.
+func notFound(reason, format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusNotFound, Reason: reason, Message: fmt.Sprintf(format, args...)}
 }
 
 // reasonForStatus names the documented error for an HTTP status.
@@ -72,6 +69,9 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	if e.RetryAfter != "" {
 		w.Header().Set("Retry-After", e.RetryAfter)
 	}
+	if e.Allow != "" {
+		w.Header().Set("Allow", e.Allow)
+	}
 	writeJSON(w, e.Status, map[string]any{
 		"code":     e.Status,
 		"reason":   e.Reason,
@@ -105,76 +105,6 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
 		return nil, badRequest("REQUEST", "reading the request body failed")
 	}
 	return body, nil
-}
-
-// decode parses a JSON body into v. Wrong JSON types name the field; prefix (for example
-// "endpoint.") is dropped from field paths so messages use the names of the flat shape.
-func decode(body []byte, v any, prefix string) *apiError {
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return badRequest("REQUEST", "request body is empty: a JSON object is required")
-	}
-	err := json.Unmarshal(body, v)
-	if err == nil {
-		return nil
-	}
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		field := strings.TrimPrefix(typeErr.Field, prefix)
-		if field == "" {
-			return badRequest("REQUEST", "request body must be a JSON object")
-		}
-		return invalid("%s must be %s, got a JSON %s", field, jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
-	}
-	var portErr *portError
-	if errors.As(err, &portErr) {
-		return invalid("%s", portErr.Error())
-	}
-	return badRequest("REQUEST", "request body is not valid JSON")
-}
-
-// jsonKind names a Go kind the way an API user thinks of it.
-func jsonKind(kind string) string {
-	switch {
-	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"), strings.HasPrefix(kind, "float"):
-		return "a number"
-	case kind == "string":
-		return "a string"
-	case kind == "bool":
-		return "a boolean"
-	case kind == "slice":
-		return "a list"
-	default:
-		return "an object"
-	}
-}
-
-// portValue is a port in a request: a JSON number or a numeric string (the doc types it as a
-// string, clients send numbers; both are accepted).
-type portValue int
-
-type portError struct{ raw string }
-
-func (e *portError) Error() string {
-	return fmt.Sprintf("ports[].port must be a port number, got %s", e.raw)
-}
-
-func (p *portValue) UnmarshalJSON(b []byte) error {
-	raw := strings.TrimSpace(string(b))
-	s := raw
-	if strings.HasPrefix(raw, `"`) {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return &portError{raw: raw}
-		}
-	}
-	if s == "null" {
-		return nil
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil {
-		return &portError{raw: raw}
-	}
-	*p = portValue(n)
-	return nil
 }
 
 // queryPositive reads an optional integer query parameter in 1..hi.

@@ -3,9 +3,11 @@ package emulator
 import (
 	"slices"
 	"unicode/utf8"
+
+	"github.com/google/uuid"
 )
 
-// RegistryCredential is a container registry login used by endpoints as image.authId.
+// RegistryCredential is a container registry login, used by endpoints as registry_auth_id.
 type RegistryCredential struct {
 	ID, Team, Name, Username, Password string
 }
@@ -23,7 +25,7 @@ func (e *Emulator) createCredential(c *call) (any, *apiError) {
 		Username string `json:"username"`
 		Password string `json:"password"`
 	}
-	if err := decode(c.body, &in, ""); err != nil {
+	if err := decodeBody(c.body, &in, false); err != nil {
 		return nil, err
 	}
 	for _, f := range []struct {
@@ -43,7 +45,7 @@ func (e *Emulator) createCredential(c *call) (any, *apiError) {
 			return nil, invalid("%s must be at most %d characters, got %d", f.field, f.max, n)
 		}
 	}
-	id := newUUID(func(id string) bool { return e.credentials[id] != nil })
+	id := uuid.NewString()
 	e.seq++
 	e.credentials[id] = &credentialRecord{Seq: e.seq, RegistryCredential: RegistryCredential{
 		ID: id, Team: c.team, Name: in.Name, Username: in.Username, Password: in.Password,
@@ -75,7 +77,7 @@ func (e *Emulator) deleteCredential(c *call) (any, *apiError) {
 	var in struct {
 		ID string `json:"id"`
 	}
-	if err := decode(c.body, &in, ""); err != nil {
+	if err := decodeBody(c.body, &in, false); err != nil {
 		return nil, err
 	}
 	if in.ID == "" {
@@ -86,8 +88,8 @@ func (e *Emulator) deleteCredential(c *call) (any, *apiError) {
 		return nil, badRequest("RESOURCE_NOT_FOUND", "registry credential %q not found", in.ID)
 	}
 	for _, rec := range e.endpoints {
-		if rec.Image.AuthID == cred.ID {
-			return nil, badRequest("IMAGE_AUTH_IN_USE", "registry credential %q is used by endpoint %q (%s)", cred.ID, rec.ID, rec.State)
+		if rec.RegistryAuthID == cred.ID {
+			return nil, badRequest("IMAGE_AUTH_IN_USE", "registry credential %q is used by endpoint %q (%s)", cred.ID, rec.ID, rec.Status)
 		}
 	}
 	delete(e.credentials, cred.ID)

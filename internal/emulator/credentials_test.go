@@ -1,13 +1,15 @@
-package emulator
+package emulator_test
 
 import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
 )
 
 func TestCredentialCreateListDelete(t *testing.T) {
-	h := newHarness(t, Options{})
+	h := newHarness(t, emulator.Options{})
 	r := mustOK(t, h.post(v1+"/repository/auth/save", keyA, `{"name":"reg","username":"bob","password":"s3cret"}`))
 	if strings.TrimSpace(r.raw) != "{}" {
 		t.Errorf("create answered %s, want {}", r.raw)
@@ -39,7 +41,7 @@ func TestCredentialCreateListDelete(t *testing.T) {
 }
 
 func TestCredentialValidation(t *testing.T) {
-	h := newHarness(t, Options{})
+	h := newHarness(t, emulator.Options{})
 	save := func(name, user, pass string) response {
 		return h.post(v1+"/repository/auth/save", keyA, mustJSON(map[string]string{"name": name, "username": user, "password": pass}))
 	}
@@ -58,20 +60,20 @@ func TestCredentialValidation(t *testing.T) {
 }
 
 func TestCredentialDeleteInUse(t *testing.T) {
-	h := newHarness(t, Options{})
+	h := newHarness(t, emulator.Options{})
 	cred := h.mustCreateCredential(keyA, "reg")
-	ep := h.mustCreateEndpoint(keyA, set(endpointSpec(), "image.authId", cred))
-	if got, _ := h.getEndpoint(keyA, ep)["image"].(map[string]any); got["authId"] != cred {
-		t.Errorf("image.authId = %v", got["authId"])
+	ep := h.mustCreateEndpoint(keyA, set(endpointSpec(), "registry_auth_id", cred))
+	if got := h.getEndpoint(keyA, ep)["registry_auth_id"]; got != cred {
+		t.Errorf("registry_auth_id = %v", got)
 	}
 	wantError(t, h.post(v1+"/repository/auth/delete", keyA, `{"id":"`+cred+`"}`), http.StatusBadRequest, "IMAGE_AUTH_IN_USE")
 	// Updating the endpoint to a public image releases the credential.
-	mustOK(t, h.updateEndpoint(keyA, ep, endpointSpec()))
+	mustOK(t, h.updateEndpoint(keyA, ep, updateSpec()))
 	mustOK(t, h.post(v1+"/repository/auth/delete", keyA, `{"id":"`+cred+`"}`))
 
 	// Another team's credential cannot be used.
 	credB := h.mustCreateCredential(keyB, "reg2")
-	wantError(t, h.createEndpoint(keyA, set(endpointSpec(), "image.authId", credB)), http.StatusBadRequest, "RESOURCE_NOT_FOUND")
+	wantError(t, h.createEndpoint(keyA, set(endpointSpec(), "registry_auth_id", credB)), http.StatusBadRequest, "RESOURCE_NOT_FOUND")
 	if !h.emu.RemoveRegistryCredential(credB) || h.emu.Counts().RegistryCredentials != 0 {
 		t.Error("RemoveRegistryCredential failed")
 	}

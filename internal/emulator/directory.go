@@ -8,8 +8,9 @@ type directory struct{ e *Emulator }
 
 var _ gateway.Directory = directory{}
 
-// LookupJobEndpoint resolves "<endpoint id>-<app name>" to the endpoint, whatever its team (the
-// gateway compares Team with the caller's).
+// LookupJobEndpoint resolves a job name, "<endpoint id>-<app name>" or the bare endpoint id, to the
+// endpoint, whatever its team and type (the gateway compares Team with the caller's and serves
+// only async endpoints).
 func (d directory) LookupJobEndpoint(name string) (gateway.Endpoint, bool) {
 	e := d.e
 	e.mu.Lock()
@@ -29,28 +30,32 @@ func (d directory) LookupJobEndpoint(name string) (gateway.Endpoint, bool) {
 	for _, kv := range rec.Envs {
 		env[kv.Key] = kv.Value
 	}
+	wc := rec.WorkerConfig
 	return gateway.Endpoint{
 		ID:                rec.ID,
 		AppName:           rec.AppName,
 		Team:              rec.Team,
 		Type:              rec.Type,
-		Serving:           rec.State == stateServing,
-		MinWorkers:        rec.WorkerConfig.MinNum,
-		MaxWorkers:        rec.WorkerConfig.MaxNum,
-		FreeTimeoutSec:    rec.WorkerConfig.FreeTimeout,
-		MaxConcurrent:     rec.WorkerConfig.MaxConcurrent,
-		RequestTimeoutSec: rec.WorkerConfig.RequestTimeout,
+		Serving:           rec.Status == StatusRunning,
+		MinWorkers:        wc.MinReplicas,
+		MaxWorkers:        wc.MaxReplicas,
+		FreeTimeoutSec:    wc.IdleTimeout,
+		MaxConcurrent:     wc.MaxConcurrentPerWorker,
+		RequestTimeoutSec: wc.RequestTimeout,
 		PolicyType:        rec.Policy.Type,
 		PolicyValue:       rec.Policy.Value,
-		Image:             rec.Image.Image,
+		Image:             rec.Image,
 		Env:               env,
 	}, true
 }
 
-// endpointByJobNameLocked finds the endpoint whose job name is name by trying each "-" in it as
-// the end of the id (ids are hex, but ids from a hand-edited state file need not be), so a lookup
-// does not scan every endpoint.
+// endpointByJobNameLocked finds the endpoint whose id is name, or whose job name is name by
+// trying each "-" in it as the end of the id (ids are hex, but ids from a hand-edited state file
+// need not be), so a lookup does not scan every endpoint.
 func (e *Emulator) endpointByJobNameLocked(name string) *endpointRecord {
+	if rec := e.endpoints[name]; rec != nil {
+		return rec
+	}
 	for i := range len(name) {
 		if name[i] != '-' {
 			continue

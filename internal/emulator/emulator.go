@@ -19,8 +19,8 @@ const UnpullableImage = "novitalabs/unpullable-worker:latest"
 // Paths of the surfaces the emulator serves.
 const (
 	mgmtPrefix    = "/gpu-instance/openapi/v1"
+	v2Prefix      = "/gpus/v2"
 	gatewayPrefix = "/v1"
-	productsPath  = "/gpus/v2/products"
 	maxBodyBytes  = 4 << 20 // request bodies above 4 MiB are refused
 )
 
@@ -45,10 +45,13 @@ type Emulator struct {
 	keys map[string]string
 	now  func() time.Time
 	gw   *gateway.Gateway
+	mux  *http.ServeMux
 
 	// mu guards everything below. Lock order: gateway, then mu. Never call the gateway with mu held.
 	mu          sync.Mutex
 	endpoints   map[string]*endpointRecord
+	order       []*endpointRecord          // every team's endpoints by Seq, for cursor paging
+	pending     map[string]*endpointRecord // endpoints with a transition under way
 	storages    map[string]*storageRecord
 	credentials map[string]*credentialRecord
 	seq         int64    // creation order of records, for stable listings
@@ -68,6 +71,7 @@ func New(opts Options) (*Emulator, error) {
 		keys:        opts.Keys,
 		now:         opts.Now,
 		endpoints:   map[string]*endpointRecord{},
+		pending:     map[string]*endpointRecord{},
 		storages:    map[string]*storageRecord{},
 		credentials: map[string]*credentialRecord{},
 		requests:    map[string]int{},
@@ -83,6 +87,7 @@ func New(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	e.gw = gateway.New(directory{e}, gateway.Options{Now: opts.Now, Speed: opts.Speed, ColdStart: opts.ColdStart})
+	e.mux = e.routes()
 	return e, nil
 }
 
@@ -95,8 +100,9 @@ func (e *Emulator) Close() error {
 // Gateway returns the job gateway served under /v1.
 func (e *Emulator) Gateway() *gateway.Gateway { return e.gw }
 
-// Fault makes the next Times requests matching Method (empty: any) and Path (exact URL path, for
-// example "/gpu-instance/openapi/v1/endpoint") answer an error instead of being served.
+// Fault makes the next Times requests matching Method (empty: any) and Path answer an error
+// instead of being served. Path is an exact URL path ("/gpus/v2/endpoints/0123456789abcdef") or
+// the path of a route pattern ("/gpus/v2/endpoints/{endpoint_id}", every endpoint's).
 type Fault struct {
 	Method     string
 	Path       string
@@ -120,119 +126,33 @@ func (e *Emulator) InjectFault(f Fault) {
 	e.faults = append(e.faults, f)
 }
 
-// Requests reports how many requests reached path (exact URL path), including failed ones.
-func (e *Emulator) Requests(path string) int {
+// Requests reports how many requests arrived, failed ones included, under key: an exact URL path
+// ("/gpus/v2/endpoints/0123456789abcdef", any method) or a route pattern as registered, method
+// included ("PUT /gpus/v2/endpoints/{endpoint_id}"). See Routes.
+func (e *Emulator) Requests(key string) int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.requests[path]
+	return e.requests[key]
 }
 
-// route answers one management request for an authenticated team, with mu held.
-type route func(e *Emulator, c *call) (any, *apiError)
-
-// call is one management request: the caller's team, its query and its body.
-type call struct {
-	r    *http.Request
-	team string
-	body []byte
-}
-
-var routes = map[string]route{
-	"POST " + mgmtPrefix + "/endpoint/create":        (*Emulator).createEndpoint,
-	"GET " + mgmtPrefix + "/endpoint":                (*Emulator).getEndpoint,
-	"GET " + mgmtPrefix + "/endpoints":               (*Emulator).listEndpoints,
-	"POST " + mgmtPrefix + "/endpoint/update":        (*Emulator).updateEndpoint,
-	"POST " + mgmtPrefix + "/endpoint/delete":        (*Emulator).deleteEndpoint,
-	"GET " + mgmtPrefix + "/endpoint/limit":          (*Emulator).getLimits,
-	"GET " + mgmtPrefix + "/clusters":                (*Emulator).listClusters,
-	"GET " + productsPath:                            (*Emulator).listProducts,
-	"POST " + mgmtPrefix + "/networkstorage/create":  (*Emulator).createStorage,
-	"GET " + mgmtPrefix + "/networkstorages/list":    (*Emulator).listStorages,
-	"POST " + mgmtPrefix + "/networkstorage/update":  (*Emulator).updateStorage,
-	"POST " + mgmtPrefix + "/networkstorage/delete":  (*Emulator).deleteStorage,
-	"POST " + mgmtPrefix + "/repository/auth/save":   (*Emulator).createCredential,
-	"GET " + mgmtPrefix + "/repository/auths":        (*Emulator).listCredentials,
-	"POST " + mgmtPrefix + "/repository/auth/delete": (*Emulator).deleteCredential,
-}
-
-// ServeHTTP answers management requests itself and passes /v1/... to the job gateway.
-func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if e.injectFaults(w, r) {
-		return
-	}
+// countAndMatchFault counts the request under its path and its route pattern, and consumes the
+// first matching fault, if any.
+func (e *Emulator) countAndMatchFault(r *http.Request, pattern string) (Fault, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	path := r.URL.Path
-	if f, hit := e.countAndMatchFault(r.Method, path); hit {
-		writeError(w, faultError(f))
-		return
-	}
-	team, aerr := e.authenticate(r)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	if path == gatewayPrefix || strings.HasPrefix(path, gatewayPrefix+"/") {
-		e.flushForget()
-		e.gw.Serve(w, r, team, strings.TrimPrefix(path, gatewayPrefix))
-		return
-	}
-
-	handle, ok := routes[r.Method+" "+path]
-	if !ok {
-		writeError(w, noRoute(r.Method, path))
-		return
-	}
-	c := &call{r: r, team: team}
-	if r.Method == http.MethodPost {
-		body, aerr := readBody(w, r)
-		if aerr != nil {
-			writeError(w, aerr)
-			return
-		}
-		c.body = body
-	}
-
-	e.mu.Lock()
-	e.settleLocked()
-	resp, aerr := handle(e, c)
-	if err := e.saveIfDirtyLocked(); err != nil && aerr == nil {
-		aerr = &apiError{Status: http.StatusInternalServerError, Reason: "UNKNOWN", Message: "saving the emulator state failed: " + err.Error()}
-	}
-	e.mu.Unlock()
-	e.flushForget()
-
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	e.attachWorkers(resp)
-	writeJSON(w, http.StatusOK, resp)
-}
-
-// authenticate maps the bearer key to its team.
-func (e *Emulator) authenticate(r *http.Request) (string, *apiError) {
-	h := r.Header.Get("Authorization")
-	if h == "" {
-		return "", &apiError{Status: http.StatusUnauthorized, Reason: "UNAUTHORIZED", Message: "missing API key: send Authorization: Bearer <key>"}
-	}
-	scheme, key, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(key) == "" {
-		return "", &apiError{Status: http.StatusUnauthorized, Reason: "UNAUTHORIZED", Message: "malformed Authorization header: expected Bearer <key>"}
-	}
-	team, ok := e.keys[strings.TrimSpace(key)]
-	if !ok {
-		return "", &apiError{Status: http.StatusUnauthorized, Reason: "UNAUTHORIZED", Message: "invalid API key"}
-	}
-	return team, nil
-}
-
-// countAndMatchFault counts the request and consumes the first matching fault, if any.
-func (e *Emulator) countAndMatchFault(method, path string) (Fault, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	e.requests[path]++
+	patternPath := ""
+	if pattern != "" {
+		e.requests[pattern]++
+		_, patternPath, _ = strings.Cut(pattern, " ")
+		if patternPath == "" {
+			patternPath = pattern // a pattern without a method
+		}
+	}
 	for i := range e.faults {
 		f := &e.faults[i]
-		if f.Path != path || (f.Method != "" && !strings.EqualFold(f.Method, method)) {
+		if (f.Path != path && f.Path != patternPath) || (f.Method != "" && !strings.EqualFold(f.Method, r.Method)) {
 			continue
 		}
 		hit := *f

@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"net/http"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
 )
 
 const storageCreatePath = v1 + "/networkstorage/create"
@@ -29,20 +31,20 @@ func (h *harness) createStorageRaw(name string) (status int, retryAfter string) 
 func TestFaultKinds(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
-		rule     FaultRule
+		rule     emulator.FaultRule
 		statuses []int // of two requests in a row
 		made     int   // storages that exist afterwards
-		stat     func(FaultStats) int
+		stat     func(emulator.FaultStats) int
 	}{
-		{"5xx without acting", FaultRule{Error: 1}, nil, 0, func(s FaultStats) int { return s.Errors }},
-		{"429 with Retry-After", FaultRule{RateLimit: 1, RetryAfter: 3}, []int{429, 429}, 0, func(s FaultStats) int { return s.RateLimited }},
-		{"dropped without acting", FaultRule{Drop: 1}, []int{0, 0}, 0, func(s FaultStats) int { return s.Dropped }},
-		{"acted then failed", FaultRule{ActedThenFail: 1}, []int{502, 0}, 2, func(s FaultStats) int { return s.ActedThenFailed }},
+		{"5xx without acting", emulator.FaultRule{Error: 1}, nil, 0, func(s emulator.FaultStats) int { return s.Errors }},
+		{"429 with Retry-After", emulator.FaultRule{RateLimit: 1, RetryAfter: 3}, []int{429, 429}, 0, func(s emulator.FaultStats) int { return s.RateLimited }},
+		{"dropped without acting", emulator.FaultRule{Drop: 1}, []int{0, 0}, 0, func(s emulator.FaultStats) int { return s.Dropped }},
+		{"acted then failed", emulator.FaultRule{ActedThenFail: 1}, []int{502, 0}, 2, func(s emulator.FaultStats) int { return s.ActedThenFailed }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t, Options{})
+			h := newHarness(t, emulator.Options{})
 			tc.rule.Path = storageCreatePath
-			h.emu.SetFaultPlan(FaultPlan{Seed: 1, Rules: []FaultRule{tc.rule}})
+			h.emu.SetFaultPlan(emulator.FaultPlan{Seed: 1, Rules: []emulator.FaultRule{tc.rule}})
 			var got []int
 			for _, name := range []string{"a", "b"} {
 				status, retryAfter := h.createStorageRaw(name)
@@ -75,8 +77,8 @@ func TestFaultKinds(t *testing.T) {
 // TestFaultLatency: latency delays matched requests by a draw up to the rule's bound, and only
 // them; the total is reported.
 func TestFaultLatency(t *testing.T) {
-	h := newHarness(t, Options{})
-	h.emu.SetFaultPlan(FaultPlan{Seed: 3, Rules: []FaultRule{{Method: "GET", Latency: 20 * time.Millisecond}}})
+	h := newHarness(t, emulator.Options{})
+	h.emu.SetFaultPlan(emulator.FaultPlan{Seed: 3, Rules: []emulator.FaultRule{{Method: "GET", Latency: 20 * time.Millisecond}}})
 	for range 10 {
 		mustOK(t, h.get(v1+"/clusters", keyA))
 	}
@@ -91,8 +93,8 @@ func TestFaultLatency(t *testing.T) {
 // requests; another seed gives others; the fractions are about what the plan says.
 func TestFaultPlanIsDeterministic(t *testing.T) {
 	run := func(seed uint64) []int {
-		h := newHarness(t, Options{})
-		h.emu.SetFaultPlan(FaultPlan{Seed: seed, Rules: []FaultRule{{Method: "GET", Error: 0.3, RateLimit: 0.1}}})
+		h := newHarness(t, emulator.Options{})
+		h.emu.SetFaultPlan(emulator.FaultPlan{Seed: seed, Rules: []emulator.FaultRule{{Method: "GET", Error: 0.3, RateLimit: 0.1}}})
 		var statuses []int
 		for range 200 {
 			statuses = append(statuses, h.get(v1+"/clusters", keyA).status)
@@ -123,8 +125,8 @@ func TestFaultPlanIsDeterministic(t *testing.T) {
 // TestFaultRulesPerRouteAndGlobal: the first matching rule applies; a prefix rule covers its
 // routes and a rule without a path covers the rest.
 func TestFaultRulesPerRouteAndGlobal(t *testing.T) {
-	h := newHarness(t, Options{})
-	h.emu.SetFaultPlan(FaultPlan{Rules: []FaultRule{
+	h := newHarness(t, emulator.Options{})
+	h.emu.SetFaultPlan(emulator.FaultPlan{Rules: []emulator.FaultRule{
 		{Path: v1 + "/networkstorage*", Error: 1},
 		{Method: "GET", Path: v1 + "/clusters"}, // matched, no fault: shields it from the rule below
 		{RateLimit: 1},
@@ -136,18 +138,18 @@ func TestFaultRulesPerRouteAndGlobal(t *testing.T) {
 	if r := h.get(v1+"/repository/auths", keyA); r.status != 429 {
 		t.Errorf("credential list: %d, want 429 from the global rule", r.status)
 	}
-	h.emu.SetFaultPlan(FaultPlan{})
+	h.emu.SetFaultPlan(emulator.FaultPlan{})
 	mustOK(t, h.get(v1+"/repository/auths", keyA))
 }
 
 func TestParseFaultPlan(t *testing.T) {
-	p, err := ParseFaultPlan("seed=7,error=0.1,429=0.05,retry-after=2,acted=0.05,latency=20ms; method=post,path=/v1/*,drop=0.5")
-	want := FaultPlan{Seed: 7, Rules: []FaultRule{
+	p, err := emulator.ParseFaultPlan("seed=7,error=0.1,429=0.05,retry-after=2,acted=0.05,latency=20ms; method=post,path=/v1/*,drop=0.5")
+	want := emulator.FaultPlan{Seed: 7, Rules: []emulator.FaultRule{
 		{Error: 0.1, RateLimit: 0.05, RetryAfter: 2, ActedThenFail: 0.05, Latency: 20 * time.Millisecond},
 		{Method: "POST", Path: "/v1/*", Drop: 0.5},
 	}}
 	if err != nil || !reflect.DeepEqual(p, want) {
-		t.Errorf("ParseFaultPlan = %+v, %v; want %+v", p, err, want)
+		t.Errorf("emulator.ParseFaultPlan = %+v, %v; want %+v", p, err, want)
 	}
 	for spec, fragment := range map[string]string{
 		"error=2":            "between 0 and 1",
@@ -158,8 +160,8 @@ func TestParseFaultPlan(t *testing.T) {
 		"retry-after=-1":     "whole seconds",
 		"seed=x,error=0.1":   "seed",
 	} {
-		if _, err := ParseFaultPlan(spec); err == nil || !strings.Contains(err.Error(), fragment) {
-			t.Errorf("ParseFaultPlan(%q) = %v, want an error containing %q", spec, err, fragment)
+		if _, err := emulator.ParseFaultPlan(spec); err == nil || !strings.Contains(err.Error(), fragment) {
+			t.Errorf("emulator.ParseFaultPlan(%q) = %v, want an error containing %q", spec, err, fragment)
 		}
 	}
 }

@@ -1,72 +1,47 @@
-package emulator
+package emulator_test
 
 import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
+
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator/emulatortest"
 )
 
+// The contract's paths, written out as a client would.
 const (
-	v1      = mgmtPrefix
-	keyA    = "sk_team_a"
-	keyB    = "sk_team_b"
-	product = "SL-serverless-1" // RTX 4090, in us-dallas-1 and eu-frankfurt-1
+	v1        = "/gpu-instance/openapi/v1"
+	endpoints = "/gpus/v2/endpoints"
+	products  = "/gpus/v2/products"
+	keyA      = "sk_team_a"
+	keyA2     = "sk_team_a_second_member"
+	keyB      = "sk_team_b"
+	product   = "SL-serverless-1" // RTX 4090, 1-8 GPUs, in us-dallas-1 and eu-frankfurt-1
 )
-
-// fakeClock is a settable clock for lifecycle tests.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 type harness struct {
 	t     *testing.T
-	emu   *Emulator
+	emu   *emulator.Emulator
 	url   string
-	clock *fakeClock
+	clock *emulatortest.Clock
 }
 
-// newHarness serves an emulator with two teams (keyA, keyB), a fake clock and the given delays.
-func newHarness(t *testing.T, opts Options) *harness {
+// newHarness serves an emulator with two teams (keyA and keyA2 for team A, keyB for team B), a
+// fake clock and the given delays.
+func newHarness(t *testing.T, opts emulator.Options) *harness {
 	t.Helper()
-	clock := newFakeClock()
+	clock := emulatortest.NewClock()
 	if opts.Keys == nil {
-		opts.Keys = map[string]string{keyA: "team-a", keyB: "team-b"}
+		opts.Keys = map[string]string{keyA: "team-a", keyA2: "team-a", keyB: "team-b"}
 	}
 	if opts.Now == nil {
 		opts.Now = clock.Now
 	}
-	emu, err := New(opts)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	srv := httptest.NewServer(emu)
-	t.Cleanup(func() {
-		srv.Close()
-		emu.Close()
-	})
+	emu, srv := emulatortest.Start(t, opts)
 	return &harness{t: t, emu: emu, url: srv.URL, clock: clock}
 }
 
@@ -161,26 +136,32 @@ func wantInvalid(t *testing.T, r response, fragments ...string) {
 	}
 }
 
-// endpointSpec is a valid endpoint configuration as a JSON object; tweak it with set.
+// endpointSpec is a valid v2 create body as a JSON object; tweak it with set.
 func endpointSpec() map[string]any {
 	return map[string]any{
-		"name": "demo",
-		"workerConfig": map[string]any{
-			"minNum": 1, "maxNum": 3, "freeTimeout": 300, "maxConcurrent": 2, "gpuNum": 1,
-			"requestTimeout": 600, "cudaVersion": "12.4",
+		"type":       "async",
+		"name":       "demo",
+		"product_id": product,
+		"image":      "novitalabs/sleep-worker:latest",
+		"command":    "python handler.py",
+		"worker_config": map[string]any{
+			"min_replicas": 1, "max_replicas": 3, "idle_timeout": 300, "max_concurrent_per_worker": 2,
+			"gpu_num": 1, "rootfs_size_gb": 100, "min_cuda_version": "12.4", "request_timeout": 600,
 		},
-		"ports":        []any{map[string]any{"port": "8080"}},
 		"policy":       map[string]any{"type": "queue", "value": 30},
-		"image":        map[string]any{"image": "novitalabs/sleep-worker:latest", "command": "python handler.py"},
-		"products":     []any{map[string]any{"id": product}},
-		"rootfsSize":   100,
-		"volumeMounts": []any{},
+		"ports":        []any{8080},
+		"volumes":      []any{},
 		"envs":         []any{map[string]any{"key": "MODE", "value": "fast"}},
-		"healthy":      map[string]any{"path": "/health"},
+		"health_check": map[string]any{"path": "/health", "port": 8080},
 	}
 }
 
-// set assigns a value at a dotted path ("workerConfig.minNum") in a spec.
+// updateSpec is endpointSpec without the create-only fields: a valid full PUT body.
+func updateSpec() map[string]any {
+	return set(set(endpointSpec(), "type", nil), "app_name", nil)
+}
+
+// set assigns a value at a dotted path ("worker_config.min_replicas") in a spec; nil deletes it.
 func set(spec map[string]any, path string, v any) map[string]any {
 	parts := strings.Split(path, ".")
 	m := spec
@@ -207,10 +188,10 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
-// createEndpoint posts the wrapped create body and returns the raw answer.
+// createEndpoint posts a create body and returns the raw answer.
 func (h *harness) createEndpoint(key string, spec map[string]any) response {
 	h.t.Helper()
-	return h.post(v1+"/endpoint/create", key, mustJSON(map[string]any{"endpoint": spec}))
+	return h.post(endpoints, key, mustJSON(spec))
 }
 
 // mustCreateEndpoint creates an endpoint and returns its id.
@@ -218,36 +199,32 @@ func (h *harness) mustCreateEndpoint(key string, spec map[string]any) string {
 	h.t.Helper()
 	r := mustOK(h.t, h.createEndpoint(key, spec))
 	id, _ := r.obj()["id"].(string)
-	if id == "" {
-		h.t.Fatalf("no id in %s", r.raw)
+	if id == "" || len(r.obj()) != 1 {
+		h.t.Fatalf("create answered %s, want {\"id\"}", r.raw)
 	}
 	return id
 }
 
-// updateEndpoint posts the flat update body: spec plus id.
+// updateEndpoint PUTs a full configuration.
 func (h *harness) updateEndpoint(key, id string, spec map[string]any) response {
 	h.t.Helper()
-	body := map[string]any{"id": id}
-	for k, v := range spec {
-		body[k] = v
-	}
-	return h.post(v1+"/endpoint/update", key, mustJSON(body))
+	return h.call("PUT", endpoints+"/"+id, key, mustJSON(spec))
 }
 
-// getEndpoint returns the "endpoint" object of GET /endpoint.
+func (h *harness) deleteEndpoint(key, id string) response {
+	h.t.Helper()
+	return h.call("DELETE", endpoints+"/"+id, key, "")
+}
+
+// getEndpoint returns the (unwrapped) endpoint object of GET /gpus/v2/endpoints/{id}.
 func (h *harness) getEndpoint(key, id string) map[string]any {
 	h.t.Helper()
-	r := mustOK(h.t, h.get(v1+"/endpoint?id="+id, key))
-	ep, ok := r.obj()["endpoint"].(map[string]any)
-	if !ok {
-		h.t.Fatalf("no endpoint object in %s", r.raw)
-	}
-	return ep
+	return mustOK(h.t, h.get(endpoints+"/"+id, key)).obj()
 }
 
-func stateOf(ep map[string]any) string {
-	st, _ := ep["state"].(map[string]any)
-	s, _ := st["state"].(string)
+func statusOf(ep map[string]any) string {
+	st, _ := ep["status"].(map[string]any)
+	s, _ := st["status"].(string)
 	return s
 }
 
@@ -287,16 +264,8 @@ func (h *harness) mustCreateCredential(key, name string) string {
 	return ""
 }
 
-// serveForTest serves emu on a loopback port for the test's lifetime and returns its URL.
-func serveForTest(t *testing.T, emu *Emulator) string {
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
 // at walks decoded JSON v along path (string keys through objects, int indexes through lists) and
-// returns what it finds as T. A missing step or a value of another JSON type fails the test, so
-// at[string] also asserts that a number was sent as a string.
+// returns what it finds as T. A missing step or a value of another JSON type fails the test.
 func at[T any](t *testing.T, v any, path ...any) T {
 	t.Helper()
 	cur := v
@@ -335,4 +304,14 @@ func objects(t *testing.T, v any, path ...any) []map[string]any {
 		out = append(out, at[map[string]any](t, v, append(slices.Clone(path), i)...))
 	}
 	return out
+}
+
+// keysOf returns an object's keys, sorted.
+func keysOf(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

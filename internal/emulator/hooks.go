@@ -60,10 +60,9 @@ func (e *Emulator) Counts() (n Counts) {
 // RemoveEndpoint deletes the endpoint at once, behind the API's back.
 func (e *Emulator) RemoveEndpoint(id string) (ok bool) {
 	e.withStore(func() {
-		if _, ok = e.endpoints[id]; ok {
-			delete(e.endpoints, id)
-			e.forget = append(e.forget, id)
-			e.dirty = true
+		var rec *endpointRecord
+		if rec, ok = e.endpoints[id]; ok {
+			e.dropEndpointLocked(rec)
 		}
 	})
 	return ok
@@ -91,8 +90,8 @@ func (e *Emulator) RemoveRegistryCredential(id string) (ok bool) {
 	return ok
 }
 
-// ChangeEndpoint edits the endpoint out of band (drift). The id cannot change. Setting State
-// cancels any pending transition, so the new state sticks.
+// ChangeEndpoint edits the endpoint out of band (drift). The id cannot change. Setting Status
+// cancels any pending transition, so the new status sticks.
 func (e *Emulator) ChangeEndpoint(id string, fn func(*Endpoint)) (ok bool) {
 	e.withStore(func() {
 		rec := e.endpoints[id]
@@ -102,8 +101,9 @@ func (e *Emulator) ChangeEndpoint(id string, fn func(*Endpoint)) (ok bool) {
 		ep := rec.copy()
 		fn(&ep)
 		ep.ID = id
-		if ep.State != rec.State {
-			rec.Pending = ""
+		if ep.Status != rec.Status {
+			rec.Pending = pendingNone
+			delete(e.pending, id)
 		}
 		rec.Endpoint = ep
 		e.dirty, ok = true, true

@@ -3,11 +3,12 @@ package emulator
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
+
+	"github.com/google/uuid"
 )
 
-// newHexID returns 16 lowercase hex digits (an endpoint id) not yet taken.
-func newHexID(taken func(string) bool) string {
+// newEndpointID returns 16 lowercase hex digits, the shape of Novita's endpoint ids, not yet taken.
+func newEndpointID(taken func(string) bool) string {
 	for {
 		b := make([]byte, 8)
 		_, _ = rand.Read(b) // crypto/rand.Read never fails
@@ -17,16 +18,17 @@ func newHexID(taken func(string) bool) string {
 	}
 }
 
-// newUUID returns a random (version 4) UUID not yet taken.
-func newUUID(taken func(string) bool) string {
-	for {
-		b := make([]byte, 16)
-		_, _ = rand.Read(b)
-		b[6] = b[6]&0x0f | 0x40
-		b[8] = b[8]&0x3f | 0x80
-		id := fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-		if !taken(id) {
-			return id
-		}
-	}
+// Namespaces of the name-based UUIDs below, so that an owner and a member never share an id.
+var (
+	ownerNamespace  = uuid.MustParse("6f0c3c9e-2d7b-4c41-9a55-0b7f3e0e8a11")
+	memberNamespace = uuid.MustParse("b1d9a6f2-47e3-4f0a-8c2e-5a6d9e3c7b24")
+)
+
+// ownerID is a team's owner_id: a UUID that stays the same across restarts.
+func ownerID(team string) string { return uuid.NewSHA1(ownerNamespace, []byte(team)).String() }
+
+// memberID is the member_id of whoever calls with key: one stable UUID per API key. It is a
+// one-way hash, so the key cannot be read back from it.
+func memberID(team, key string) string {
+	return uuid.NewSHA1(memberNamespace, []byte(team+"\x00"+key)).String()
 }

@@ -1,14 +1,18 @@
-package emulator
+package emulator_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator/emulatortest"
 )
 
 func TestAuth(t *testing.T) {
-	h := newHarness(t, Options{})
+	h := newHarness(t, emulator.Options{})
 	for _, tc := range []struct {
 		name, header string
 	}{
@@ -18,7 +22,7 @@ func TestAuth(t *testing.T) {
 		{"empty bearer", "Bearer "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, path := range []string{v1 + "/endpoints", productsPath + "?type=gpu&category=serverless", "/v1/x-y/health"} {
+			for _, path := range []string{endpoints, products + "?category=serverless", "/v1/x-y/health", "/nope"} {
 				req, _ := http.NewRequest("GET", h.url+path, nil)
 				if tc.header != "" {
 					req.Header.Set("Authorization", tc.header)
@@ -34,63 +38,83 @@ func TestAuth(t *testing.T) {
 			}
 		})
 	}
-	r := h.get(v1+"/endpoints", "sk_wrong")
+	r := h.get(endpoints, "sk_wrong")
 	wantError(t, r, http.StatusUnauthorized, "UNAUTHORIZED")
 	if strings.Contains(r.raw, "sk_wrong") {
 		t.Error("the 401 echoes the key")
 	}
-	mustOK(t, h.get(v1+"/endpoints", keyA))
+	mustOK(t, h.get(endpoints, keyA))
 }
 
 func TestDefaultKey(t *testing.T) {
-	emu, err := New(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { emu.Close() })
-	h := &harness{t: t, emu: emu, url: serveForTest(t, emu)}
-	mustOK(t, h.get(v1+"/clusters", DefaultAPIKey))
+	_, srv := emulatortest.Start(t, emulator.Options{})
+	h := &harness{t: t, url: srv.URL}
+	mustOK(t, h.get(v1+"/clusters", emulator.DefaultAPIKey))
 	wantError(t, h.get(v1+"/clusters", keyA), http.StatusUnauthorized, "UNAUTHORIZED")
 }
 
-func TestRouting(t *testing.T) {
-	h := newHarness(t, Options{})
+// ServeMux answers unknown paths and wrong methods; the API's error body is kept for both.
+func TestRoutingErrorsKeepTheErrorShape(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
 	wantError(t, h.get(v1+"/nope", keyA), http.StatusNotFound, "NOT_FOUND")
-	wantError(t, h.get(v1+"/endpoint/create", keyA), http.StatusMethodNotAllowed, "REQUEST")
-	wantError(t, h.post(v1+"/endpoint/create", keyA, ""), http.StatusBadRequest, "REQUEST")
-	wantError(t, h.post(v1+"/endpoint/create", keyA, `[1,2]`), http.StatusBadRequest, "REQUEST")
+	wantError(t, h.get(endpoints+"/", keyA), http.StatusNotFound, "NOT_FOUND")
+	r := h.call("PATCH", endpoints+"/abc", keyA, "{}")
+	wantError(t, r, http.StatusMethodNotAllowed, "REQUEST")
+	for _, m := range []string{"GET", "PUT", "DELETE"} {
+		if !strings.Contains(r.header.Get("Allow"), m) || !strings.Contains(r.message(), m) {
+			t.Errorf("405 does not name %s as allowed: Allow %q, message %q", m, r.header.Get("Allow"), r.message())
+		}
+	}
+	wantError(t, h.call("DELETE", endpoints, keyA, ""), http.StatusMethodNotAllowed, "REQUEST")
+	// The v1 endpoint routes are gone.
+	for _, path := range []string{"/endpoint/create", "/endpoint", "/endpoints", "/endpoint/update", "/endpoint/delete"} {
+		wantError(t, h.post(v1+path, keyA, `{}`), http.StatusNotFound, "NOT_FOUND")
+	}
+	wantError(t, h.post(endpoints, keyA, ""), http.StatusBadRequest, "REQUEST")
+	wantError(t, h.post(endpoints, keyA, `[1,2]`), http.StatusBadRequest, "REQUEST")
+	wantError(t, h.post(endpoints, keyA, `{"type":`), http.StatusBadRequest, "REQUEST")
+	wantError(t, h.post(endpoints, keyA, `{} {}`), http.StatusBadRequest, "REQUEST")
+}
+
+func TestRoutesListsEveryRoute(t *testing.T) {
+	want := []string{
+		"DELETE /gpus/v2/endpoints/{endpoint_id}",
+		"GET /gpu-instance/openapi/v1/clusters",
+		"GET /gpu-instance/openapi/v1/endpoint/limit",
+		"GET /gpu-instance/openapi/v1/networkstorages/list",
+		"GET /gpu-instance/openapi/v1/repository/auths",
+		"GET /gpus/v2/endpoints",
+		"GET /gpus/v2/endpoints/{endpoint_id}",
+		"GET /gpus/v2/products",
+		"POST /gpu-instance/openapi/v1/networkstorage/create",
+		"POST /gpu-instance/openapi/v1/networkstorage/delete",
+		"POST /gpu-instance/openapi/v1/networkstorage/update",
+		"POST /gpu-instance/openapi/v1/repository/auth/delete",
+		"POST /gpu-instance/openapi/v1/repository/auth/save",
+		"POST /gpus/v2/endpoints",
+		"PUT /gpus/v2/endpoints/{endpoint_id}",
+		"/v1/",
+	}
+	slices.Sort(want)
+	if got := emulator.Routes(); !slices.Equal(got, want) {
+		t.Errorf("Routes() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
 
 func TestBodyLimit(t *testing.T) {
-	h := newHarness(t, Options{})
+	h := newHarness(t, emulator.Options{})
 	// Just over 4 MiB: refused before any parsing.
-	big := `{"name":"` + strings.Repeat("x", maxBodyBytes) + `"}`
+	big := `{"name":"` + strings.Repeat("x", emulator.MaxBodyBytes) + `"}`
 	wantError(t, h.post(v1+"/repository/auth/save", keyA, big), http.StatusRequestEntityTooLarge, "REQUEST")
-	// Just under: parsed and validated normally.
-	under := `{"name":"n","username":"u","password":"p","pad":"` + strings.Repeat("x", maxBodyBytes-100) + `"}`
+	wantError(t, h.post(endpoints, keyA, big), http.StatusRequestEntityTooLarge, "REQUEST")
+	// Just under: parsed and validated normally (v1 bodies ignore unknown keys).
+	under := `{"name":"n","username":"u","password":"p","pad":"` + strings.Repeat("x", emulator.MaxBodyBytes-100) + `"}`
 	mustOK(t, h.post(v1+"/repository/auth/save", keyA, under))
 }
 
-func TestCatalog(t *testing.T) {
-	h := newHarness(t, Options{})
-	r := mustOK(t, h.get(productsPath+"?type=gpu&category=serverless", keyA))
-	names := map[string]map[string]any{}
-	for _, pm := range objects(t, r.body, "data") {
-		names[at[string](t, pm, "name")] = pm
-		at[float64](t, pm, "price")
-		at[bool](t, pm, "availableDeploy")
-		if len(at[[]any](t, pm, "regions")) == 0 || at[string](t, pm, "inventoryState") == "" {
-			t.Errorf("product %v lacks regions or inventory", pm)
-		}
-	}
-	if names["RTX 5090 32GB"]["id"] != "SL-serverless-3" || names["RTX 4090 24GB"] == nil || names["H100 SXM 80GB"] == nil {
-		t.Errorf("catalog = %v", names)
-	}
-	wantInvalid(t, h.get(productsPath+"?type=gpu", keyA), "category")
-	wantInvalid(t, h.get(productsPath+"?category=serverless", keyA), "type")
-	wantInvalid(t, h.get(productsPath, keyA), "type", "category")
-
-	r = mustOK(t, h.get(v1+"/clusters", keyA))
+func TestClustersAndLimits(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	r := mustOK(t, h.get(v1+"/clusters", keyA))
 	clusters := objects(t, r.body, "data")
 	gpuTypes := map[string]bool{}
 	withStorage, without := 0, 0
@@ -111,8 +135,7 @@ func TestCatalog(t *testing.T) {
 		t.Errorf("clusters = %v", clusters)
 	}
 
-	r = mustOK(t, h.get(v1+"/endpoint/limit", keyA))
-	lim := r.obj()
+	lim := mustOK(t, h.get(v1+"/endpoint/limit", keyA)).obj()
 	for _, k := range []string{"minRootfsSize", "maxRootfsSize", "freeRootfsSize", "minLocalVolumeSize", "maxLocalVolumeSize",
 		"freeLocalVolumeSize", "minWorkerNum", "maxWorkerNum", "minFreeTimeout", "maxFreeTimeout", "minConcurrencyNum",
 		"maxConcurrencyNum", "minQueueWaitTime", "maxQueueWaitTime", "minRequestNum", "maxRequestNum", "minGPUNum",
@@ -130,46 +153,63 @@ func TestCatalog(t *testing.T) {
 }
 
 func TestFaultInjectionAndRequestCounts(t *testing.T) {
-	h := newHarness(t, Options{})
-	path := v1 + "/endpoints"
-	h.emu.InjectFault(Fault{Method: "GET", Path: path, Status: http.StatusTooManyRequests, RetryAfter: "1", Times: 2})
-	h.emu.InjectFault(Fault{Method: "POST", Path: v1 + "/endpoint/create", Status: http.StatusBadRequest, Reason: "OPERATION_LIMIT", Message: "cluster is not active"})
+	h := newHarness(t, emulator.Options{})
+	h.emu.InjectFault(emulator.Fault{Method: "GET", Path: endpoints, Status: http.StatusTooManyRequests, RetryAfter: "1", Times: 2})
+	h.emu.InjectFault(emulator.Fault{Method: "POST", Path: endpoints, Status: http.StatusBadRequest, Reason: "OPERATION_LIMIT", Message: "cluster is not active"})
 
 	for i := range 2 {
-		r := h.get(path, keyA)
+		r := h.get(endpoints, keyA)
 		wantError(t, r, http.StatusTooManyRequests, "RATE_LIMIT_EXCEEDED")
 		if r.header.Get("Retry-After") != "1" {
 			t.Errorf("attempt %d: Retry-After = %q", i, r.header.Get("Retry-After"))
 		}
 	}
-	mustOK(t, h.get(path, keyA))
-	if n := h.emu.Requests(path); n != 3 {
-		t.Errorf("Requests(%s) = %d, want 3", path, n)
-	}
+	mustOK(t, h.get(endpoints, keyA))
 
 	r := h.createEndpoint(keyA, endpointSpec())
 	wantError(t, r, http.StatusBadRequest, "OPERATION_LIMIT")
 	if r.message() != "cluster is not active" {
 		t.Errorf("message = %q", r.message())
 	}
-	h.mustCreateEndpoint(keyA, endpointSpec()) // the retry succeeds
-	if n := h.emu.Requests(v1 + "/endpoint/create"); n != 2 {
-		t.Errorf("create requests = %d, want 2", n)
+	id := h.mustCreateEndpoint(keyA, endpointSpec()) // the retry succeeds
+	mustOK(t, h.updateEndpoint(keyA, id, updateSpec()))
+	h.getEndpoint(keyA, id)
+
+	// Counted by plain path (any method) and by route pattern.
+	for key, want := range map[string]int{
+		endpoints:                                 5,
+		"GET " + endpoints:                        3,
+		"POST " + endpoints:                       2,
+		endpoints + "/" + id:                      2,
+		"PUT " + endpoints + "/{endpoint_id}":     1,
+		"GET " + endpoints + "/{endpoint_id}":     1,
+		"DELETE " + endpoints + "/{endpoint_id}":  0,
+		"GET /gpu-instance/openapi/v1/clusters":   0,
+		"/gpu-instance/openapi/v1/endpoint/limit": 0,
+	} {
+		if n := h.emu.Requests(key); n != want {
+			t.Errorf("Requests(%q) = %d, want %d", key, n, want)
+		}
 	}
 
-	h.emu.InjectFault(Fault{Path: "/v1/a-b/health", Status: http.StatusServiceUnavailable})
+	// A fault on a pattern path hits every endpoint's URL.
+	h.emu.InjectFault(emulator.Fault{Method: "PUT", Path: endpoints + "/{endpoint_id}", Status: http.StatusServiceUnavailable})
+	wantError(t, h.updateEndpoint(keyA, id, updateSpec()), http.StatusServiceUnavailable, "UNKNOWN")
+	mustOK(t, h.updateEndpoint(keyA, id, updateSpec()))
+
+	h.emu.InjectFault(emulator.Fault{Path: "/v1/a-b/health", Status: http.StatusServiceUnavailable})
 	wantError(t, h.get("/v1/a-b/health", keyA), http.StatusServiceUnavailable, "UNKNOWN")
-	h.emu.InjectFault(Fault{Path: v1 + "/clusters"})
+	h.emu.InjectFault(emulator.Fault{Path: v1 + "/clusters"})
 	wantError(t, h.get(v1+"/clusters", keyA), http.StatusInternalServerError, "UNKNOWN")
 	mustOK(t, h.get(v1+"/clusters", keyA))
 }
 
 func TestGatewayWiring(t *testing.T) {
-	h := newHarness(t, Options{CreateDelay: time.Second, DeleteDelay: time.Second, ColdStart: -1})
-	id := h.mustCreateEndpoint(keyA, set(endpointSpec(), "appName", "jobs"))
+	h := newHarness(t, emulator.Options{CreateDelay: time.Second, DeleteDelay: time.Second, ColdStart: -1})
+	id := h.mustCreateEndpoint(keyA, set(endpointSpec(), "app_name", "jobs"))
 	name := id + "-jobs"
 
-	// Not serving yet: the gateway refuses jobs.
+	// Not running yet: the gateway refuses jobs.
 	if r := h.post("/v1/"+name+"/run", keyA, `{"input":{}}`); r.status == http.StatusOK {
 		t.Fatalf("a creating endpoint accepted a job: %s", r.raw)
 	}
@@ -186,12 +226,12 @@ func TestGatewayWiring(t *testing.T) {
 
 	// The management view shows the gateway's live workers.
 	ep := h.getEndpoint(keyA, id)
-	if w := at[[]any](t, ep, "workers"); len(w) != 1 {
-		t.Errorf("workers = %v, want the one min worker", w)
+	if w := objects(t, ep, "workers"); len(w) != 1 || at[string](t, w[0], "status", "status") != emulator.WorkerReady {
+		t.Errorf("workers = %v, want the one min worker, ready", w)
 	}
 
 	// Once the endpoint is fully deleted the gateway forgets its jobs.
-	mustOK(t, h.post(v1+"/endpoint/delete", keyA, `{"id":"`+id+`"}`))
+	mustOK(t, h.deleteEndpoint(keyA, id))
 	if _, ok := h.emu.Gateway().Job(jobID); !ok {
 		t.Fatal("job dropped while the endpoint is still deleting")
 	}

@@ -1,12 +1,14 @@
 package emulator
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // stateFile is what Options.StateFile holds: every object, with lifecycle timestamps, so a
@@ -19,7 +21,9 @@ type stateFile struct {
 	RegistryCredentials []*credentialRecord `json:"registryCredentials"`
 }
 
-const stateFileVersion = 1
+// stateFileVersion 2 stores endpoints in GPU API v2's model. Version 1 files (v1 endpoints) are
+// refused rather than migrated: the emulator's objects are disposable.
+const stateFileVersion = 2
 
 // loadState reads Options.StateFile if it exists. Called from New only.
 func (e *Emulator) loadState() error {
@@ -37,18 +41,32 @@ func (e *Emulator) loadState() error {
 	if err := json.Unmarshal(data, &st); err != nil {
 		return fmt.Errorf("emulator state file %s is not valid: %w", e.opts.StateFile, err)
 	}
-	if st.Version != stateFileVersion {
+	switch {
+	case st.Version == 1:
+		return fmt.Errorf("emulator state file %s has version 1, written by an emulator of Novita's v1 endpoint API; "+
+			"this emulator speaks GPU API v2 (version %d) and does not migrate it: delete the file, or pass another -state-file, "+
+			"and recreate the objects (and forget them in any Terraform state that refers to them)", e.opts.StateFile, stateFileVersion)
+	case st.Version != stateFileVersion:
 		return fmt.Errorf("emulator state file %s has version %d, want %d", e.opts.StateFile, st.Version, stateFileVersion)
 	}
+	// New records must sort after loaded ones, even if a hand-edited file understates seq.
 	e.seq = st.Seq
+	slices.SortFunc(st.Endpoints, func(a, b *endpointRecord) int { return cmp.Compare(a.Seq, b.Seq) })
 	for _, r := range st.Endpoints {
 		e.endpoints[r.ID] = r
+		e.order = append(e.order, r)
+		if r.Pending != pendingNone {
+			e.pending[r.ID] = r
+		}
+		e.seq = max(e.seq, r.Seq)
 	}
 	for _, r := range st.CloudStorages {
 		e.storages[r.ID] = r
+		e.seq = max(e.seq, r.Seq)
 	}
 	for _, r := range st.RegistryCredentials {
 		e.credentials[r.ID] = r
+		e.seq = max(e.seq, r.Seq)
 	}
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // CloudStorage is a network storage volume.
@@ -62,7 +64,7 @@ func (e *Emulator) createStorage(c *call) (any, *apiError) {
 		StorageName string `json:"storageName"`
 		StorageSize int    `json:"storageSize"`
 	}
-	if err := decode(c.body, &in, ""); err != nil {
+	if err := decodeBody(c.body, &in, false); err != nil {
 		return nil, err
 	}
 	if in.ClusterID == "" {
@@ -81,7 +83,7 @@ func (e *Emulator) createStorage(c *call) (any, *apiError) {
 	if err := checkStorageSize(in.StorageSize); err != nil {
 		return nil, err
 	}
-	id := newUUID(func(id string) bool { return e.storages[id] != nil })
+	id := uuid.NewString()
 	e.seq++
 	e.storages[id] = &storageRecord{Seq: e.seq, CloudStorage: CloudStorage{
 		ID: id, Team: c.team, Name: in.StorageName, SizeGB: in.StorageSize,
@@ -135,7 +137,7 @@ func (e *Emulator) updateStorage(c *call) (any, *apiError) {
 		StorageName string `json:"storageName"`
 		StorageSize int    `json:"storageSize"`
 	}
-	if err := decode(c.body, &in, ""); err != nil {
+	if err := decodeBody(c.body, &in, false); err != nil {
 		return nil, err
 	}
 	st, err := e.findStorageLocked(c.team, in.StorageID)
@@ -161,7 +163,7 @@ func (e *Emulator) deleteStorage(c *call) (any, *apiError) {
 	var in struct {
 		StorageID string `json:"storageId"`
 	}
-	if err := decode(c.body, &in, ""); err != nil {
+	if err := decodeBody(c.body, &in, false); err != nil {
 		return nil, err
 	}
 	st, err := e.findStorageLocked(c.team, in.StorageID)
@@ -169,9 +171,9 @@ func (e *Emulator) deleteStorage(c *call) (any, *apiError) {
 		return nil, err
 	}
 	for _, rec := range e.endpoints {
-		for _, vm := range rec.VolumeMounts {
+		for _, vm := range rec.Volumes {
 			if vm.Type == "network" && vm.ID == st.ID {
-				return nil, badRequest("NETWORK_STORAGE_IN_USE", "network storage %q is mounted by endpoint %q (%s)", st.ID, rec.ID, rec.State)
+				return nil, badRequest("NETWORK_STORAGE_IN_USE", "network storage %q is mounted by endpoint %q (%s)", st.ID, rec.ID, rec.Status)
 			}
 		}
 	}

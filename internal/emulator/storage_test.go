@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
 )
 
 // listStorages returns the data and total of GET /networkstorages/list?query.
@@ -18,7 +20,7 @@ func (h *harness) listStorages(key, query string) ([]map[string]any, int) {
 }
 
 func TestStorageCreateAndList(t *testing.T) {
-	h := newHarness(t, Options{})
+	h := newHarness(t, emulator.Options{})
 	id := h.mustCreateStorage(keyA, "us-dallas-1", "my-models-1", 20)
 	if !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`).MatchString(id) {
 		t.Errorf("storage id %q is not a uuid", id)
@@ -46,18 +48,18 @@ func TestStorageCreateAndList(t *testing.T) {
 }
 
 func TestStorageCreateValidation(t *testing.T) {
-	h := newHarness(t, Options{})
+	h := newHarness(t, emulator.Options{})
 	create := func(cluster, name string, size int) response {
 		return h.post(v1+"/networkstorage/create", keyA, mustJSON(map[string]any{"clusterId": cluster, "storageName": name, "storageSize": size}))
 	}
 	wantInvalid(t, create("us-dallas-1", "small", 9), "storageSize", "10")
-	wantError(t, create("us-dallas-1", "huge", maxStorageGB+1), http.StatusBadRequest, "NETWORK_STORAGE_TOO_LARGE")
+	wantError(t, create("us-dallas-1", "huge", emulator.MaxStorageGB+1), http.StatusBadRequest, "NETWORK_STORAGE_TOO_LARGE")
 	wantInvalid(t, create("us-dallas-1", "under_score", 10), "storageName", "letters, digits and hyphens")
 	wantInvalid(t, create("us-dallas-1", "", 10), "storageName")
 	wantInvalid(t, create("", "x", 10), "clusterId")
 	wantInvalid(t, create("mars-1", "x", 10), "clusterId", "mars-1")
 	wantError(t, create("ap-singapore-1", "x", 10), http.StatusBadRequest, "CUR_CLUSTER_NETWORK_STORAGE_NOT_SUPPORT")
-	wantInvalid(t, h.post(v1+"/networkstorage/create", keyA, `{"clusterId":"us-dallas-1","storageName":"x","storageSize":"10"}`), "storageSize", "number")
+	wantInvalid(t, h.post(v1+"/networkstorage/create", keyA, `{"clusterId":"us-dallas-1","storageName":"x","storageSize":"10"}`), "storageSize", "integer")
 	if n := h.emu.Counts().CloudStorages; n != 0 {
 		t.Errorf("%d storages created by invalid requests", n)
 	}
@@ -65,7 +67,7 @@ func TestStorageCreateValidation(t *testing.T) {
 }
 
 func TestStorageListFiltersPagingAndTeams(t *testing.T) {
-	h := newHarness(t, Options{})
+	h := newHarness(t, emulator.Options{})
 	var ids []string
 	for i := range 5 {
 		ids = append(ids, h.mustCreateStorage(keyA, "eu-frankfurt-1", fmt.Sprintf("vol-%d", i), 10+i))
@@ -104,7 +106,7 @@ func TestStorageListFiltersPagingAndTeams(t *testing.T) {
 }
 
 func TestStorageUpdateGrowOnly(t *testing.T) {
-	h := newHarness(t, Options{})
+	h := newHarness(t, emulator.Options{})
 	id := h.mustCreateStorage(keyA, "us-dallas-1", "data", 20)
 	update := func(key, name string, size int) response {
 		return h.post(v1+"/networkstorage/update", key, mustJSON(map[string]any{"storageId": id, "storageName": name, "storageSize": size}))
@@ -116,7 +118,7 @@ func TestStorageUpdateGrowOnly(t *testing.T) {
 	}
 	mustOK(t, update(keyA, "data-renamed", 30)) // same size is fine
 	wantInvalid(t, update(keyA, "data", 29), "only grow", "30", "29")
-	wantError(t, update(keyA, "data", maxStorageGB+1), http.StatusBadRequest, "NETWORK_STORAGE_TOO_LARGE")
+	wantError(t, update(keyA, "data", emulator.MaxStorageGB+1), http.StatusBadRequest, "NETWORK_STORAGE_TOO_LARGE")
 	wantInvalid(t, update(keyA, "bad name", 40), "storageName")
 	wantError(t, update(keyB, "data", 40), http.StatusBadRequest, "NETWORK_STORAGE_NOT_FOUND")
 	wantError(t, h.post(v1+"/networkstorage/update", keyA, `{"storageId":"nope","storageName":"x","storageSize":40}`), http.StatusBadRequest, "NETWORK_STORAGE_NOT_FOUND")
@@ -126,10 +128,10 @@ func TestStorageUpdateGrowOnly(t *testing.T) {
 }
 
 func TestStorageDeleteInUse(t *testing.T) {
-	h := newHarness(t, Options{DeleteDelay: 2 * time.Second})
+	h := newHarness(t, emulator.Options{DeleteDelay: 2 * time.Second})
 	id := h.mustCreateStorage(keyA, "eu-frankfurt-1", "models", 50)
-	spec := set(endpointSpec(), "clusterID", "eu-frankfurt-1")
-	set(spec, "volumeMounts", []any{map[string]any{"type": "network", "id": id, "mountPath": "/models"}})
+	spec := set(endpointSpec(), "region_id", "eu-frankfurt-1")
+	set(spec, "volumes", []any{map[string]any{"type": "network", "id": id, "mount_point": "/models"}})
 	ep := h.mustCreateEndpoint(keyA, spec)
 	del := func(key string) response {
 		return h.post(v1+"/networkstorage/delete", key, `{"storageId":"`+id+`"}`)
@@ -137,7 +139,7 @@ func TestStorageDeleteInUse(t *testing.T) {
 
 	wantError(t, del(keyB), http.StatusBadRequest, "NETWORK_STORAGE_NOT_FOUND")
 	wantError(t, del(keyA), http.StatusBadRequest, "NETWORK_STORAGE_IN_USE")
-	mustOK(t, h.post(v1+"/endpoint/delete", keyA, `{"id":"`+ep+`"}`))
+	mustOK(t, h.deleteEndpoint(keyA, ep))
 	// Still in use while the endpoint is deleting.
 	wantError(t, del(keyA), http.StatusBadRequest, "NETWORK_STORAGE_IN_USE")
 	h.clock.Advance(2 * time.Second)
@@ -149,9 +151,9 @@ func TestStorageDeleteInUse(t *testing.T) {
 }
 
 func TestStorageHooks(t *testing.T) {
-	h := newHarness(t, Options{})
+	h := newHarness(t, emulator.Options{})
 	id := h.mustCreateStorage(keyA, "us-dallas-1", "data", 20)
-	if !h.emu.ChangeCloudStorage(id, func(s *CloudStorage) { s.SizeGB = 99; s.ID = "x" }) {
+	if !h.emu.ChangeCloudStorage(id, func(s *emulator.CloudStorage) { s.SizeGB = 99; s.ID = "x" }) {
 		t.Fatal("ChangeCloudStorage failed")
 	}
 	if items, _ := h.listStorages(keyA, "storageId="+id); len(items) != 1 || items[0]["storageSize"] != 99.0 {

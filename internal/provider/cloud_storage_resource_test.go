@@ -357,7 +357,7 @@ func TestAccCloudStorageResource_deletionProtection(t *testing.T) {
 			{
 				Config:      storageConfig(env, name, 10, clusterA, "deletion_protection = true"),
 				Destroy:     true,
-				ExpectError: wrappedMessage(`Cloud Storage Is Protected From Deletion`, `has deletion_protection = true, so it was not deleted`),
+				ExpectError: wrappedMessage(`Cloud Storage Is Protected from Deletion`, `has deletion_protection = true, so it was not deleted`),
 			},
 			{
 				// Lifting the protection is an in-place change; then the final destroy succeeds.

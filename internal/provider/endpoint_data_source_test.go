@@ -42,13 +42,15 @@ data "novita_endpoint" "by_app_name" {
 				knownvalue.StringExact("PLAIN"), knownvalue.StringExact("SECRET"),
 			})),
 			statecheck.ExpectKnownValue(ds, tfjsonpath.New("workers"), knownvalue.NotNull()),
+			statecheck.ExpectKnownValue(ds, tfjsonpath.New("created_at"), knownvalue.NotNull()),
 		)
 		if env.Emu != nil {
 			// The emulator's min_workers worker is up and healthy as soon as the endpoint serves;
 			// a live one may still be starting.
 			checks = append(checks,
 				statecheck.ExpectKnownValue(ds, tfjsonpath.New("workers"), knownvalue.ListSizeExact(1)),
-				statecheck.ExpectKnownValue(ds, tfjsonpath.New("workers").AtSliceIndex(0).AtMapKey("healthy"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("workers").AtSliceIndex(0).AtMapKey("health"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("workers").AtSliceIndex(0).AtMapKey("drain"), knownvalue.Bool(false)),
 			)
 		}
 	}

@@ -279,14 +279,24 @@ func (a *endpointAttrs) fromAPI(e *client.Endpoint) diag.Diagnostics {
 	return diags
 }
 
-// volumeMountsFromAPI maps the API's mounts. A network mount's size is the storage's and not
-// configurable, so it is left null; an empty list stays null when the user had none.
+// volumeMountsFromAPI maps the API's volumes. A network mount's size is the storage's and not
+// configurable, so it is left null; an empty list stays null when the user had none. v2's GET
+// example shows no size on volumes (the list's does): a local volume answered without one keeps
+// the size the prior state had at the same mount point.
 func volumeMountsFromAPI(in []client.Volume, prior types.List) (types.List, diag.Diagnostics) {
 	elemType := types.ObjectType{AttrTypes: volumeMountAttrTypes}
 	if len(in) == 0 && !known(prior) {
 		return types.ListNull(elemType), nil
 	}
 	var diags diag.Diagnostics
+	priorSize := map[string]types.Int64{}
+	if known(prior) {
+		var mounts []volumeMountModel
+		diags.Append(prior.ElementsAs(context.Background(), &mounts, false)...)
+		for _, m := range mounts {
+			priorSize[m.MountPath.ValueString()] = m.SizeGB
+		}
+	}
 	elems := []attr.Value{}
 	for _, vm := range in {
 		v := map[string]attr.Value{
@@ -295,10 +305,13 @@ func volumeMountsFromAPI(in []client.Volume, prior types.List) (types.List, diag
 			"size_gb":          types.Int64Null(),
 			"mount_path":       types.StringValue(vm.MountPoint),
 		}
-		if vm.Type == mountNetwork {
+		switch {
+		case vm.Type == mountNetwork:
 			v["cloud_storage_id"] = types.StringValue(vm.ID)
-		} else {
+		case vm.Size != 0:
 			v["size_gb"] = types.Int64Value(int64(vm.Size))
+		case known(priorSize[vm.MountPoint]):
+			v["size_gb"] = priorSize[vm.MountPoint]
 		}
 		obj, d := types.ObjectValue(volumeMountAttrTypes, v)
 		diags.Append(d...)

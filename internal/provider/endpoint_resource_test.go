@@ -729,7 +729,7 @@ func TestAccEndpointResource_clusterWithoutNetworkStorage(t *testing.T) {
 				"volume_mounts": `[{ type = "network", cloud_storage_id = "st-1", mount_path = "/models" }]`,
 			})),
 			PlanOnly:    true,
-			ExpectError: wrappedMessage("Cluster Without Network Storage", "does not support network storage"),
+			ExpectError: wrappedMessage("Cluster Does Not Support Network Storage", "mounts a network volume"),
 		}},
 	})
 }
@@ -946,22 +946,25 @@ resource "novita_cloud_storage" "models" {
 				}),
 			},
 			{
+				// On an existing endpoint the plan-time finding is a warning (a destroy's refresh
+				// plan must not fail on it); the apply then fails with Novita's refusal, and the
+				// endpoint stays where it was.
 				Config:      config(strconv.Quote(other)),
-				PlanOnly:    true,
-				ExpectError: wrappedMessage("Cluster Does Not Match Mounted Storage", fmt.Sprintf("set cluster_id = %q", home)),
+				ExpectError: regexp.MustCompile(`(?s)Unable to Update Endpoint.*` + regexp.QuoteMeta(home)),
 			},
 		},
 	})
 }
 
-// TestAccEndpointResource_catalogUnavailableDoesNotFailPlan proves that when the account's
-// limits cannot be read, the plan goes on (with a warning) and the apply works.
-func TestAccEndpointResource_catalogUnavailableDoesNotFailPlan(t *testing.T) {
+// TestAccEndpointResource_limitsNotFoundSkipsLimitChecks proves that when the account answers the
+// limits (v1, no v2 equivalent) with not found, the plan goes on (with one warning) and the
+// apply works.
+func TestAccEndpointResource_limitsNotFoundSkipsLimitChecks(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t, "injects a fault into GET /endpoint/limit")
 	env.Emu.InjectFault(emulator.Fault{
 		Method: "GET", Path: "/gpu-instance/openapi/v1/endpoint/limit",
-		Status: 403, Reason: "FORBIDDEN", Message: "limits are not available to this key", Times: 1000,
+		Status: 404, Reason: "RESOURCE_NOT_FOUND", Message: "no such route", Times: 1000,
 	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -1103,6 +1106,22 @@ import {
 				}
 				return nil
 			}),
+		}},
+	})
+}
+
+// TestAccEndpointResource_refusedKeyFailsThePlan: a key Novita refuses fails the plan (not only
+// the apply), naming api_key, NOVITA_API_KEY and the base URL.
+func TestAccEndpointResource_refusedKeyFailsThePlan(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t, "points the provider at the emulator with a wrong key")
+	wrong := strings.Replace(env.providerConfig, emulator.DefaultAPIKey, "sk_wrong_key_for_test", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      wrong + env.endpointHCL(t, "test", map[string]string{"product_id": `"SL-serverless-1"`}),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Novita Refused the API Key.*127\.0\.0\.1.*base_url in the provider block.*401.*NOVITA_API_KEY`),
 		}},
 	})
 }

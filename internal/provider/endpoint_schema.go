@@ -24,6 +24,7 @@ import (
 // published v2 limit; v1's 2047 is kept [decided].
 const (
 	maxEndpointNameLen      = 255
+	maxEndpointAppNameLen   = 255
 	maxEndpointProductIDLen = 255
 	maxEndpointImageLen     = 500
 	maxEndpointCommandLen   = 2047
@@ -59,13 +60,13 @@ func endpointResourceSchema(ctx context.Context) schema.Schema {
 			},
 			"app_name": schema.StringAttribute{
 				MarkdownDescription: "Application name: part of the endpoint's URL and of its job name (`endpoint_name`). " +
-					"Letters, digits and hyphens, at most 63 characters, unique in the account. Defaults to `terraform-` and 8 random hex digits: " +
+					fmt.Sprintf("Letters, digits and hyphens, at most %d characters, unique in the account. Defaults to `terraform-` and 8 random hex digits: ", maxEndpointAppNameLen) +
 					"the provider always sends one, because the app name is how it finds an endpoint whose create answer was lost (a timeout or a 502 after Novita acted) " +
 					"instead of creating a second one. Changing it replaces the endpoint.",
 				Optional: true,
 				Computed: true,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 63),
+					stringvalidator.UTF8LengthBetween(1, maxEndpointAppNameLen),
 					stringvalidator.RegexMatches(appNamePattern, "must contain only letters, digits and hyphens, and not start with a hyphen"),
 				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},

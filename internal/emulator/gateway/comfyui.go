@@ -35,82 +35,120 @@ type comfyImage struct {
 
 // runComfyUI validates the workflow like ComfyUI would and "renders" the output node's images.
 func runComfyUI(ep Endpoint, jobID string, input json.RawMessage) handlerResult {
+	wf, problem := parseWorkflow(input)
+	if problem == "" {
+		problem = wf.checkOutput()
+	}
+	if problem != "" {
+		return failed("comfyui worker: " + problem)
+	}
+	return wf.render(ep, jobID)
+}
+
+// workflow is a parsed ComfyUI API-format job: its nodes, the links between them and the output
+// node with the nodes it depends on.
+type workflow struct {
+	ids      []string             // node ids, sorted, so that the same input names the same problem
+	nodes    map[string]comfyNode // by id
+	links    map[string][]string  // node id -> the node ids it reads from
+	outRaw   json.RawMessage      // output_node_id as sent
+	outID    string
+	upstream []string // the output node and its ancestors, set by checkOutput
+}
+
+// parseWorkflow reads the nodes and their links; problem describes the first defect.
+func parseWorkflow(input json.RawMessage) (wf workflow, problem string) {
 	var in struct {
 		Workflow     json.RawMessage `json:"workflow"`
 		OutputNodeID json.RawMessage `json:"output_node_id"`
 	}
 	if json.Unmarshal(input, &in) != nil {
-		return failed(`comfyui worker: input must be an object with "workflow" and "output_node_id"`)
+		return wf, `input must be an object with "workflow" and "output_node_id"`
 	}
 	if isNull(in.Workflow) {
-		return failed(`comfyui worker: input.workflow is required (a ComfyUI API-format workflow)`)
+		return wf, `input.workflow is required (a ComfyUI API-format workflow)`
 	}
 	var raw map[string]json.RawMessage
 	if json.Unmarshal(in.Workflow, &raw) != nil {
-		return failed(`comfyui worker: input.workflow must be an object of node id -> {"class_type", "inputs"} (ComfyUI API format)`)
+		return wf, `input.workflow must be an object of node id -> {"class_type", "inputs"} (ComfyUI API format)`
 	}
 	if len(raw) == 0 {
-		return failed(`comfyui worker: input.workflow has no nodes`)
+		return wf, `input.workflow has no nodes`
 	}
-	ids := make([]string, 0, len(raw))
+	wf = workflow{nodes: make(map[string]comfyNode, len(raw)), links: make(map[string][]string, len(raw)), outRaw: in.OutputNodeID}
 	for id := range raw {
-		ids = append(ids, id)
+		wf.ids = append(wf.ids, id)
 	}
-	sort.Strings(ids)
-
-	nodes := make(map[string]comfyNode, len(raw))
-	links := make(map[string][]string, len(raw)) // node id -> the node ids it reads from
-	for _, id := range ids {
+	sort.Strings(wf.ids)
+	for _, id := range wf.ids {
 		var n comfyNode
 		if json.Unmarshal(raw[id], &n) != nil {
-			return failed(fmt.Sprintf(`comfyui worker: node %q must be an object with "class_type" and "inputs"`, id))
+			return wf, fmt.Sprintf(`node %q must be an object with "class_type" and "inputs"`, id)
 		}
 		if n.ClassType == "" {
-			return failed(fmt.Sprintf(`comfyui worker: node %q has no class_type`, id))
+			return wf, fmt.Sprintf(`node %q has no class_type`, id)
 		}
-		nodes[id] = n
+		wf.nodes[id] = n
 	}
-	for _, id := range ids {
-		names := make([]string, 0, len(nodes[id].Inputs))
-		for name := range nodes[id].Inputs {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			target, isLink, problem := parseLink(nodes[id].Inputs[name])
-			if problem != "" {
-				return failed(fmt.Sprintf("comfyui worker: node %q input %q: %s", id, name, problem))
-			}
-			if !isLink {
-				continue
-			}
-			if _, ok := nodes[target]; !ok {
-				return failed(fmt.Sprintf("comfyui worker: node %q input %q links to node %q, which is not in the workflow", id, name, target))
-			}
-			links[id] = append(links[id], target)
+	for _, id := range wf.ids {
+		if problem := wf.link(id); problem != "" {
+			return wf, problem
 		}
 	}
+	return wf, ""
+}
 
-	outID, ok := nodeID(in.OutputNodeID)
-	if !ok {
-		return failed(`comfyui worker: input.output_node_id is required (the id of the workflow's SaveImage node)`)
+// link records the links of node id's inputs, checking that each points at a node.
+func (wf *workflow) link(id string) (problem string) {
+	names := make([]string, 0, len(wf.nodes[id].Inputs))
+	for name := range wf.nodes[id].Inputs {
+		names = append(names, name)
 	}
-	out, ok := nodes[outID]
+	sort.Strings(names)
+	for _, name := range names {
+		target, isLink, problem := parseLink(wf.nodes[id].Inputs[name])
+		if problem != "" {
+			return fmt.Sprintf("node %q input %q: %s", id, name, problem)
+		}
+		if !isLink {
+			continue
+		}
+		if _, ok := wf.nodes[target]; !ok {
+			return fmt.Sprintf("node %q input %q links to node %q, which is not in the workflow", id, name, target)
+		}
+		wf.links[id] = append(wf.links[id], target)
+	}
+	return ""
+}
+
+// checkOutput finds the output node, which must save or preview images, and its ancestors.
+func (wf *workflow) checkOutput() (problem string) {
+	outID, ok := nodeID(wf.outRaw)
 	if !ok {
-		return failed(fmt.Sprintf("comfyui worker: output_node_id %q is not a node of the workflow", outID))
+		return `input.output_node_id is required (the id of the workflow's SaveImage node)`
+	}
+	out, ok := wf.nodes[outID]
+	if !ok {
+		return fmt.Sprintf("output_node_id %q is not a node of the workflow", outID)
 	}
 	if !strings.Contains(out.ClassType, "Save") && !strings.Contains(out.ClassType, "Preview") {
-		return failed(fmt.Sprintf("comfyui worker: output node %q is a %s, not an image output node such as SaveImage", outID, out.ClassType))
+		return fmt.Sprintf("output node %q is a %s, not an image output node such as SaveImage", outID, out.ClassType)
 	}
-	upstream, cycle := ancestors(outID, links)
+	upstream, cycle := ancestors(outID, wf.links)
 	if cycle != "" {
-		return failed(fmt.Sprintf("comfyui worker: the workflow has a cycle through node %q", cycle))
+		return fmt.Sprintf("the workflow has a cycle through node %q", cycle)
 	}
+	wf.outID, wf.upstream = outID, upstream
+	return ""
+}
 
+// render makes the output: a run time from the samplers' steps, and one image per latent batch
+// item, as bucket URLs when the BUCKET_* env vars are set and as base64 PNGs otherwise.
+func (wf *workflow) render(ep Endpoint, jobID string) handlerResult {
 	runTime := ComfyUIBaseRunTime
 	batch := 1
-	for _, id := range upstream {
-		n := nodes[id]
+	for _, id := range wf.upstream {
+		n := wf.nodes[id]
 		if strings.Contains(n.ClassType, "KSampler") {
 			steps := intInput(n, "steps", 20)
 			runTime += time.Duration(max(steps, 1)) * ComfyUIStepTime
@@ -121,7 +159,7 @@ func runComfyUI(ep Endpoint, jobID string, input json.RawMessage) handlerResult 
 	}
 	prefix := "ComfyUI"
 	var p string
-	if json.Unmarshal(out.Inputs["filename_prefix"], &p) == nil && p != "" {
+	if json.Unmarshal(wf.nodes[wf.outID].Inputs["filename_prefix"], &p) == nil && p != "" {
 		prefix = p
 	}
 

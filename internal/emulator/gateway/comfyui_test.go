@@ -1,4 +1,4 @@
-package gateway
+package gateway_test
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator/gateway"
 )
 
 // quickstartInput is the job from Novita's async quickstart (novita-async-quickstart.md).
@@ -51,20 +53,27 @@ type comfyOutput struct {
 	Images []comfyImage `json:"images"`
 }
 
+type comfyImage struct {
+	Filename string `json:"filename"`
+	Type     string `json:"type"`
+	URL      string `json:"url,omitempty"`
+	Data     string `json:"data,omitempty"`
+}
+
 func TestComfyUIQuickstartWithBucketReturnsURLs(t *testing.T) {
-	h := newHarness(t, Options{ColdStart: -1})
-	name := h.endpoint(Endpoint{Image: ComfyUIWorkerImage, Env: map[string]string{
+	h := newHarness(t, gateway.Options{ColdStart: -1})
+	name := h.endpoint(gateway.Endpoint{Image: gateway.ComfyUIWorkerImage, Env: map[string]string{
 		"BUCKET_ENDPOINT_URL": "https://s3.us-east-1.amazonaws.com/", "BUCKET_NAME": "renders",
 		"BUCKET_ACCESS_KEY_ID": "AKIA", "BUCKET_SECRET_ACCESS_KEY": "secret",
 	}})
 	id := h.run(name, json.RawMessage(quickstartInput))
 
 	// 10 KSampler steps: base time plus 10 steps.
-	runTime := ComfyUIBaseRunTime + 10*ComfyUIStepTime
+	runTime := gateway.ComfyUIBaseRunTime + 10*gateway.ComfyUIStepTime
 	h.clock.Advance(runTime - time.Millisecond)
-	h.wantStatus(name, id, StatusInProgress)
+	h.wantStatus(name, id, gateway.StatusInProgress)
 	h.clock.Advance(time.Millisecond)
-	st := h.wantStatus(name, id, StatusCompleted)
+	st := h.wantStatus(name, id, gateway.StatusCompleted)
 	if *st.ExecutionTime != runTime.Milliseconds() {
 		t.Errorf("executionTime %d, want %d", *st.ExecutionTime, runTime.Milliseconds())
 	}
@@ -81,12 +90,12 @@ func TestComfyUIQuickstartWithBucketReturnsURLs(t *testing.T) {
 }
 
 func TestComfyUIQuickstartWithoutBucketReturnsBase64PNG(t *testing.T) {
-	h := newHarness(t, Options{ColdStart: -1})
-	name := h.endpoint(Endpoint{Image: "docker.io/novitalabs/comfyui-worker:v0.0.2",
+	h := newHarness(t, gateway.Options{ColdStart: -1})
+	name := h.endpoint(gateway.Endpoint{Image: "docker.io/novitalabs/comfyui-worker:v0.0.2",
 		Env: map[string]string{"BUCKET_ENDPOINT_URL": "https://s3.example.com"}}) // no BUCKET_NAME
 	id := h.run(name, json.RawMessage(quickstartInput))
 	h.clock.Advance(time.Minute)
-	st := h.wantStatus(name, id, StatusCompleted)
+	st := h.wantStatus(name, id, gateway.StatusCompleted)
 	var out comfyOutput
 	decode(t, st.Output, &out)
 	if len(out.Images) != 1 || out.Images[0].URL != "" || out.Images[0].Filename != "test_00001_.png" {
@@ -107,11 +116,11 @@ func TestComfyUIBatchAndStepsShapeOutputAndRunTime(t *testing.T) {
 		inputsOf(nodes, "3")["steps"] = 20
 		delete(inputsOf(nodes, "9"), "filename_prefix")
 	})
-	res := runHandler(Endpoint{Image: ComfyUIWorkerImage}, "job-1", input)
+	res := runHandler(gateway.Endpoint{Image: gateway.ComfyUIWorkerImage}, "job-1", input)
 	if res.err != "" {
 		t.Fatal(res.err)
 	}
-	if want := ComfyUIBaseRunTime + 20*ComfyUIStepTime; res.runTime != want {
+	if want := gateway.ComfyUIBaseRunTime + 20*gateway.ComfyUIStepTime; res.runTime != want {
 		t.Errorf("run time %s, want %s", res.runTime, want)
 	}
 	var out comfyOutput
@@ -159,7 +168,7 @@ func TestComfyUIRejectsBrokenWorkflows(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res := runHandler(Endpoint{Image: ComfyUIWorkerImage}, "job-1", c.input)
+			res := runHandler(gateway.Endpoint{Image: gateway.ComfyUIWorkerImage}, "job-1", c.input)
 			if res.output != nil || res.err == "" {
 				t.Fatalf("not rejected: %+v", res)
 			}
@@ -174,17 +183,17 @@ func TestComfyUIRejectsBrokenWorkflows(t *testing.T) {
 
 // A broken workflow fails the job through the API, with the handler's message as its error.
 func TestComfyUIBrokenWorkflowFailsTheJob(t *testing.T) {
-	h := newHarness(t, Options{ColdStart: -1})
-	name := h.endpoint(Endpoint{Image: ComfyUIWorkerImage})
+	h := newHarness(t, gateway.Options{ColdStart: -1})
+	name := h.endpoint(gateway.Endpoint{Image: gateway.ComfyUIWorkerImage})
 	id := h.run(name, quickstartWith(t, func(in map[string]any, _ map[string]map[string]any) {
 		in["output_node_id"] = "99"
 	}))
-	h.clock.Advance(HandlerErrorRunTime)
-	st := h.wantStatus(name, id, StatusFailed)
+	h.clock.Advance(gateway.HandlerErrorRunTime)
+	st := h.wantStatus(name, id, gateway.StatusFailed)
 	if !strings.Contains(st.Error, `"99"`) || st.Output != nil {
 		t.Errorf("failed job: %+v", st)
 	}
-	h.wantHealth("failed", name, Health{Workers: workers(1, 0, 0), Jobs: JobCounts{Failed: 1}})
+	h.wantHealth("failed", name, gateway.Health{Workers: workers(1, 0, 0), Jobs: gateway.JobCounts{Failed: 1}})
 }
 
 func TestImageSelectsTheHandler(t *testing.T) {
@@ -192,18 +201,18 @@ func TestImageSelectsTheHandler(t *testing.T) {
 		image string
 		want  string // "comfyui", "sleep" or "echo"
 	}{
-		{ComfyUIWorkerImage, "comfyui"},
+		{gateway.ComfyUIWorkerImage, "comfyui"},
 		{"novitalabs/comfyui-worker", "comfyui"},
 		{"novitalabs/comfyui-worker@sha256:abcd", "comfyui"},
 		{"registry.example.com:5000/novitalabs/comfyui-worker:v9", "comfyui"},
 		{"someone/comfyui-worker-fork:v1", "echo"},
-		{SleepWorkerImage, "sleep"},
+		{gateway.SleepWorkerImage, "sleep"},
 		{"acme/my-sleep-worker", "sleep"},
 		{"registry:5000/acme/app:sleep-worker", "echo"}, // a tag is not the repository
 		{"nginx:latest", "echo"},
 	}
 	for _, c := range cases {
-		res := runHandler(Endpoint{Image: c.image}, "job-1", json.RawMessage(`{"seconds": 1}`))
+		res := runHandler(gateway.Endpoint{Image: c.image}, "job-1", json.RawMessage(`{"seconds": 1}`))
 		got := "echo"
 		switch {
 		case strings.Contains(res.err, "comfyui worker"):

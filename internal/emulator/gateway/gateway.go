@@ -40,7 +40,7 @@ type Endpoint struct {
 	AppName           string
 	Team              string
 	Type              string // "async" or "sync"
-	Serving           bool   // state is "serving"
+	Serving           bool   // status is "running": the endpoint takes jobs
 	MinWorkers        int
 	MaxWorkers        int
 	FreeTimeoutSec    int    // idle workers are released after this
@@ -52,7 +52,8 @@ type Endpoint struct {
 	Env               map[string]string
 }
 
-// Directory resolves a job name ("<endpoint id>-<app name>") to its endpoint.
+// Directory resolves a job name ("<endpoint id>-<app name>", or the bare endpoint id) to its
+// endpoint.
 // Implementations must not call back into the Gateway.
 type Directory interface {
 	LookupJobEndpoint(name string) (Endpoint, bool)

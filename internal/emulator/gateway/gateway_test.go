@@ -1,4 +1,4 @@
-package gateway
+package gateway_test
 
 import (
 	"bytes"
@@ -10,187 +10,189 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator/gateway"
 )
 
 func TestEchoJobGoesThroughColdStartToCompleted(t *testing.T) {
-	h := newHarness(t, Options{})
-	name := h.endpoint(Endpoint{})
-	h.wantHealth("fresh endpoint", name, Health{})
+	h := newHarness(t, gateway.Options{})
+	name := h.endpoint(gateway.Endpoint{})
+	h.wantHealth("fresh endpoint", name, gateway.Health{})
 
 	id := h.run(name, map[string]any{"prompt": "a red apple", "n": 2})
-	st := h.wantStatus(name, id, StatusPending)
+	st := h.wantStatus(name, id, gateway.StatusPending)
 	if st.DelayTime != nil || st.ExecutionTime != nil || st.Output != nil {
 		t.Errorf("pending job carries timings or output: %+v", st)
 	}
-	h.wantHealth("submitted", name, Health{Workers: workers(0, 0, 1), Jobs: JobCounts{InQueue: 1}})
+	h.wantHealth("submitted", name, gateway.Health{Workers: workers(0, 0, 1), Jobs: gateway.JobCounts{InQueue: 1}})
 
-	h.clock.Advance(DefaultColdStart - time.Millisecond)
-	h.wantStatus(name, id, StatusPending)
+	h.clock.Advance(gateway.DefaultColdStart - time.Millisecond)
+	h.wantStatus(name, id, gateway.StatusPending)
 
 	h.clock.Advance(time.Millisecond)
-	st = h.wantStatus(name, id, StatusInProgress)
-	if st.DelayTime == nil || *st.DelayTime != DefaultColdStart.Milliseconds() || st.ExecutionTime != nil {
-		t.Errorf("in progress: delayTime %v executionTime %v, want %d and none", st.DelayTime, st.ExecutionTime, DefaultColdStart.Milliseconds())
+	st = h.wantStatus(name, id, gateway.StatusInProgress)
+	if st.DelayTime == nil || *st.DelayTime != gateway.DefaultColdStart.Milliseconds() || st.ExecutionTime != nil {
+		t.Errorf("in progress: delayTime %v executionTime %v, want %d and none", st.DelayTime, st.ExecutionTime, gateway.DefaultColdStart.Milliseconds())
 	}
-	h.wantHealth("running", name, Health{Workers: workers(0, 1, 0), Jobs: JobCounts{InProgress: 1}})
+	h.wantHealth("running", name, gateway.Health{Workers: workers(0, 1, 0), Jobs: gateway.JobCounts{InProgress: 1}})
 
-	h.clock.Advance(EchoRunTime)
-	st = h.wantStatus(name, id, StatusCompleted)
+	h.clock.Advance(gateway.EchoRunTime)
+	st = h.wantStatus(name, id, gateway.StatusCompleted)
 	if string(st.Output) != `{"n":2,"prompt":"a red apple"}` {
 		t.Errorf("output %s, want the input echoed", st.Output)
 	}
-	if st.ExecutionTime == nil || *st.ExecutionTime != EchoRunTime.Milliseconds() || st.Error != "" {
+	if st.ExecutionTime == nil || *st.ExecutionTime != gateway.EchoRunTime.Milliseconds() || st.Error != "" {
 		t.Errorf("completed: executionTime %v error %q", st.ExecutionTime, st.Error)
 	}
-	h.wantHealth("done", name, Health{Workers: workers(1, 0, 0), Jobs: JobCounts{Completed: 1}})
+	h.wantHealth("done", name, gateway.Health{Workers: workers(1, 0, 0), Jobs: gateway.JobCounts{Completed: 1}})
 
 	job, ok := h.gw.Job(id)
-	if !ok || job.Status != StatusCompleted || job.EndpointID != "ep01" || job.WorkerID == "" ||
-		job.DelayTime != DefaultColdStart || job.ExecutionTime != EchoRunTime {
+	if !ok || job.Status != gateway.StatusCompleted || job.EndpointID != "ep01" || job.WorkerID == "" ||
+		job.DelayTime != gateway.DefaultColdStart || job.ExecutionTime != gateway.EchoRunTime {
 		t.Errorf("Job hook: %+v %v", job, ok)
 	}
 }
 
 func TestSpeedDividesSimulatedTimeButReportsSimulatedTimings(t *testing.T) {
-	h := newHarness(t, Options{Speed: 10, ColdStart: 20 * time.Second})
-	name := h.endpoint(Endpoint{Image: SleepWorkerImage})
+	h := newHarness(t, gateway.Options{Speed: 10, ColdStart: 20 * time.Second})
+	name := h.endpoint(gateway.Endpoint{Image: gateway.SleepWorkerImage})
 	id := h.run(name, map[string]any{"seconds": 30})
 
 	h.clock.Advance(2 * time.Second) // 20 s cold start at speed 10
-	h.wantStatus(name, id, StatusInProgress)
+	h.wantStatus(name, id, gateway.StatusInProgress)
 	h.clock.Advance(3*time.Second - time.Millisecond)
-	h.wantStatus(name, id, StatusInProgress)
+	h.wantStatus(name, id, gateway.StatusInProgress)
 	h.clock.Advance(time.Millisecond)
-	st := h.wantStatus(name, id, StatusCompleted)
+	st := h.wantStatus(name, id, gateway.StatusCompleted)
 	if *st.DelayTime != 20000 || *st.ExecutionTime != 30000 {
 		t.Errorf("delayTime %d executionTime %d, want simulated 20000 and 30000", *st.DelayTime, *st.ExecutionTime)
 	}
 }
 
 func TestColdStartCanBeDisabled(t *testing.T) {
-	h := newHarness(t, Options{ColdStart: -1})
-	name := h.endpoint(Endpoint{})
+	h := newHarness(t, gateway.Options{ColdStart: -1})
+	name := h.endpoint(gateway.Endpoint{})
 	id := h.run(name, "x")
-	h.wantStatus(name, id, StatusInProgress)
+	h.wantStatus(name, id, gateway.StatusInProgress)
 }
 
 func TestErrorFieldInInputFailsTheJobOnEveryImage(t *testing.T) {
-	for _, image := range []string{"example/echo:1", SleepWorkerImage, ComfyUIWorkerImage} {
+	for _, image := range []string{"example/echo:1", gateway.SleepWorkerImage, gateway.ComfyUIWorkerImage} {
 		t.Run(image, func(t *testing.T) {
-			h := newHarness(t, Options{ColdStart: -1})
-			name := h.endpoint(Endpoint{Image: image})
+			h := newHarness(t, gateway.Options{ColdStart: -1})
+			name := h.endpoint(gateway.Endpoint{Image: image})
 			plain := h.run(name, map[string]any{"error": "model exploded", "seconds": 1})
 			structured := h.run(name, map[string]any{"error": map[string]any{"code": 7}})
 			h.clock.Advance(time.Minute)
-			if st := h.wantStatus(name, plain, StatusFailed); st.Error != "model exploded" || st.Output != nil {
+			if st := h.wantStatus(name, plain, gateway.StatusFailed); st.Error != "model exploded" || st.Output != nil {
 				t.Errorf("string error: %+v", st)
 			}
-			if st := h.wantStatus(name, structured, StatusFailed); st.Error != `{"code":7}` {
+			if st := h.wantStatus(name, structured, gateway.StatusFailed); st.Error != `{"code":7}` {
 				t.Errorf("object error: %+v", st)
 			}
 			// The worker went idle and was released after its 30 s free timeout.
-			h.wantHealth("after", name, Health{Jobs: JobCounts{Failed: 2}})
+			h.wantHealth("after", name, gateway.Health{Jobs: gateway.JobCounts{Failed: 2}})
 		})
 	}
 }
 
 func TestNullErrorFieldDoesNotFail(t *testing.T) {
-	h := newHarness(t, Options{ColdStart: -1})
-	name := h.endpoint(Endpoint{})
+	h := newHarness(t, gateway.Options{ColdStart: -1})
+	name := h.endpoint(gateway.Endpoint{})
 	id := h.run(name, map[string]any{"error": nil, "x": 1})
 	h.clock.Advance(time.Minute)
-	h.wantStatus(name, id, StatusCompleted)
+	h.wantStatus(name, id, gateway.StatusCompleted)
 }
 
 func TestSleepWorker(t *testing.T) {
-	h := newHarness(t, Options{ColdStart: -1})
-	name := h.endpoint(Endpoint{Image: "registry.example.com:5000/novitalabs/sleep-worker:v2", MaxConcurrent: 2})
+	h := newHarness(t, gateway.Options{ColdStart: -1})
+	name := h.endpoint(gateway.Endpoint{Image: "registry.example.com:5000/novitalabs/sleep-worker:v2", MaxConcurrent: 2})
 	id := h.run(name, map[string]any{"seconds": 2.5})
 	bad := h.run(name, map[string]any{"seconds": "soon"})
 
 	h.clock.Advance(2500*time.Millisecond - time.Millisecond)
-	h.wantStatus(name, id, StatusInProgress)
-	if st := h.wantStatus(name, bad, StatusFailed); !strings.Contains(st.Error, "seconds") {
+	h.wantStatus(name, id, gateway.StatusInProgress)
+	if st := h.wantStatus(name, bad, gateway.StatusFailed); !strings.Contains(st.Error, "seconds") {
 		t.Errorf("bad input error %q does not name seconds", st.Error)
 	}
 	h.clock.Advance(time.Millisecond)
-	st := h.wantStatus(name, id, StatusCompleted)
+	st := h.wantStatus(name, id, gateway.StatusCompleted)
 	if string(st.Output) != `{"slept":2.5}` {
 		t.Errorf("output %s", st.Output)
 	}
 }
 
 func TestCancel(t *testing.T) {
-	h := newHarness(t, Options{ColdStart: -1})
-	name := h.endpoint(Endpoint{Image: SleepWorkerImage})
+	h := newHarness(t, gateway.Options{ColdStart: -1})
+	name := h.endpoint(gateway.Endpoint{Image: gateway.SleepWorkerImage})
 	running := h.run(name, map[string]any{"seconds": 60})
 	pending := h.run(name, map[string]any{"seconds": 60})
 	h.clock.Advance(5 * time.Second)
-	h.wantStatus(name, running, StatusInProgress)
-	h.wantStatus(name, pending, StatusPending)
+	h.wantStatus(name, running, gateway.StatusInProgress)
+	h.wantStatus(name, pending, gateway.StatusPending)
 
-	if ref := h.cancel(name, pending); ref.ID != pending || ref.Status != StatusCancelled {
+	if ref := h.cancel(name, pending); ref.ID != pending || ref.Status != gateway.StatusCancelled {
 		t.Errorf("cancel pending: %+v", ref)
 	}
-	h.wantHealth("pending cancelled", name, Health{Workers: workers(0, 1, 0), Jobs: JobCounts{InProgress: 1}})
+	h.wantHealth("pending cancelled", name, gateway.Health{Workers: workers(0, 1, 0), Jobs: gateway.JobCounts{InProgress: 1}})
 
-	if ref := h.cancel(name, running); ref.Status != StatusCancelled {
+	if ref := h.cancel(name, running); ref.Status != gateway.StatusCancelled {
 		t.Errorf("cancel running: %+v", ref)
 	}
-	st := h.wantStatus(name, running, StatusCancelled)
+	st := h.wantStatus(name, running, gateway.StatusCancelled)
 	if st.ExecutionTime == nil || *st.ExecutionTime != 5000 || st.Output != nil {
 		t.Errorf("cancelled running job: %+v", st)
 	}
-	h.wantHealth("running cancelled", name, Health{Workers: workers(1, 0, 0)})
+	h.wantHealth("running cancelled", name, gateway.Health{Workers: workers(1, 0, 0)})
 
 	// The cancelled job never completes later, and its worker is free for the next job.
 	next := h.run(name, map[string]any{"seconds": 1})
-	h.wantStatus(name, next, StatusInProgress)
+	h.wantStatus(name, next, gateway.StatusInProgress)
 	h.clock.Advance(time.Minute)
-	h.wantStatus(name, running, StatusCancelled)
-	h.wantStatus(name, next, StatusCompleted)
+	h.wantStatus(name, running, gateway.StatusCancelled)
+	h.wantStatus(name, next, gateway.StatusCompleted)
 
 	// Cancelling a finished job leaves it as it is.
-	if ref := h.cancel(name, next); ref.Status != StatusCompleted {
+	if ref := h.cancel(name, next); ref.Status != gateway.StatusCompleted {
 		t.Errorf("cancel completed: %+v", ref)
 	}
-	h.wantStatus(name, next, StatusCompleted)
-	h.wantHealth("end, idle worker released", name, Health{Jobs: JobCounts{Completed: 1}})
+	h.wantStatus(name, next, gateway.StatusCompleted)
+	h.wantHealth("end, idle worker released", name, gateway.Health{Jobs: gateway.JobCounts{Completed: 1}})
 }
 
 func TestRequestTimeout(t *testing.T) {
-	h := newHarness(t, Options{ColdStart: -1, Speed: 2})
-	name := h.endpoint(Endpoint{Image: SleepWorkerImage, RequestTimeoutSec: 10})
+	h := newHarness(t, gateway.Options{ColdStart: -1, Speed: 2})
+	name := h.endpoint(gateway.Endpoint{Image: gateway.SleepWorkerImage, RequestTimeoutSec: 10})
 	long := h.run(name, map[string]any{"seconds": 100})
 	h.clock.Advance(5*time.Second - time.Millisecond) // 10 s simulated at speed 2
-	h.wantStatus(name, long, StatusInProgress)
+	h.wantStatus(name, long, gateway.StatusInProgress)
 	h.clock.Advance(time.Millisecond)
-	st := h.wantStatus(name, long, StatusTimedOut)
+	st := h.wantStatus(name, long, gateway.StatusTimedOut)
 	if !strings.Contains(st.Error, "timeout") || *st.ExecutionTime != 10000 || st.Output != nil {
 		t.Errorf("timed out job: %+v", st)
 	}
 	// A job within the timeout still completes.
 	short := h.run(name, map[string]any{"seconds": 10})
 	h.clock.Advance(5 * time.Second)
-	h.wantStatus(name, short, StatusCompleted)
-	h.wantHealth("end", name, Health{Workers: workers(1, 0, 0), Jobs: JobCounts{Completed: 1, Failed: 1}})
+	h.wantStatus(name, short, gateway.StatusCompleted)
+	h.wantHealth("end", name, gateway.Health{Workers: workers(1, 0, 0), Jobs: gateway.JobCounts{Completed: 1, Failed: 1}})
 }
 
 func TestResultsExpireSixHoursAfterFinishingInClockTime(t *testing.T) {
-	h := newHarness(t, Options{ColdStart: -1, Speed: 100}) // expiry is not divided by Speed
-	name := h.endpoint(Endpoint{Image: SleepWorkerImage, MaxConcurrent: 3})
+	h := newHarness(t, gateway.Options{ColdStart: -1, Speed: 100}) // expiry is not divided by Speed
+	name := h.endpoint(gateway.Endpoint{Image: gateway.SleepWorkerImage, MaxConcurrent: 3})
 	done := h.run(name, map[string]any{"seconds": 100}) // ends after 1 s of clock time
 	cancelled := h.run(name, map[string]any{"seconds": 1000})
 	h.cancel(name, cancelled)
 	h.clock.Advance(time.Second)
-	h.wantStatus(name, done, StatusCompleted)
+	h.wantStatus(name, done, gateway.StatusCompleted)
 
-	h.clock.Advance(ResultRetention - time.Second - time.Millisecond)
-	h.wantStatus(name, cancelled, StatusCancelled)
+	h.clock.Advance(gateway.ResultRetention - time.Second - time.Millisecond)
+	h.wantStatus(name, cancelled, gateway.StatusCancelled)
 	h.clock.Advance(time.Millisecond)
 	code, body := h.call(testTeam, http.MethodGet, "/"+name+"/status/"+cancelled, nil)
 	wantError(t, code, body, http.StatusNotFound, "RESOURCE_NOT_FOUND")
-	h.wantStatus(name, done, StatusCompleted)
+	h.wantStatus(name, done, gateway.StatusCompleted)
 
 	h.clock.Advance(time.Second)
 	code, body = h.call(testTeam, http.MethodGet, "/"+name+"/status/"+done, nil)
@@ -201,15 +203,15 @@ func TestResultsExpireSixHoursAfterFinishingInClockTime(t *testing.T) {
 		t.Error("Job hook still returns an expired job")
 	}
 	// Counters are cumulative and outlive the results.
-	h.wantHealth("after expiry", name, Health{Jobs: JobCounts{Completed: 1}})
+	h.wantHealth("after expiry", name, gateway.Health{Jobs: gateway.JobCounts{Completed: 1}})
 }
 
 func TestRunBodyLimitIs4MiB(t *testing.T) {
-	h := newHarness(t, Options{})
-	name := h.endpoint(Endpoint{})
+	h := newHarness(t, gateway.Options{})
+	name := h.endpoint(gateway.Endpoint{})
 	envelope := `{"input":""}`
-	atLimit := `{"input":"` + strings.Repeat("a", MaxRequestBytes-len(envelope)) + `"}`
-	if len(atLimit) != MaxRequestBytes {
+	atLimit := `{"input":"` + strings.Repeat("a", gateway.MaxRequestBytes-len(envelope)) + `"}`
+	if len(atLimit) != gateway.MaxRequestBytes {
 		t.Fatalf("test body is %d bytes", len(atLimit))
 	}
 	code, body := h.call(testTeam, http.MethodPost, "/"+name+"/run", atLimit)
@@ -217,7 +219,7 @@ func TestRunBodyLimitIs4MiB(t *testing.T) {
 		t.Fatalf("a 4 MiB body: %d %s", code, body)
 	}
 
-	overLimit := `{"input":"` + strings.Repeat("a", MaxRequestBytes-len(envelope)+1) + `"}`
+	overLimit := `{"input":"` + strings.Repeat("a", gateway.MaxRequestBytes-len(envelope)+1) + `"}`
 	code, body = h.call(testTeam, http.MethodPost, "/"+name+"/run", overLimit)
 	wantError(t, code, body, http.StatusRequestEntityTooLarge, "REQUEST")
 
@@ -234,8 +236,8 @@ func TestRunBodyLimitIs4MiB(t *testing.T) {
 }
 
 func TestRunRejectsBadBodies(t *testing.T) {
-	h := newHarness(t, Options{})
-	name := h.endpoint(Endpoint{})
+	h := newHarness(t, gateway.Options{})
+	name := h.endpoint(gateway.Endpoint{})
 	for _, body := range []string{``, `not json`, `{"input":`, `[1,2]`, `{}`, `{"input":null}`, `{"inputs":{"a":1}}`} {
 		code, resp := h.call(testTeam, http.MethodPost, "/"+name+"/run", body)
 		wantError(t, code, resp, http.StatusBadRequest, "VALIDATOR_PARAM")
@@ -250,13 +252,13 @@ func TestRunRejectsBadBodies(t *testing.T) {
 }
 
 func TestEndpointResolution(t *testing.T) {
-	h := newHarness(t, Options{ColdStart: -1})
-	mine := h.endpoint(Endpoint{})
-	theirs := h.endpoint(Endpoint{Team: "team-b"})
-	sync := h.endpoint(Endpoint{Type: "sync", Serving: true})
-	updating := h.endpoint(Endpoint{Image: SleepWorkerImage})
+	h := newHarness(t, gateway.Options{ColdStart: -1})
+	mine := h.endpoint(gateway.Endpoint{})
+	theirs := h.endpoint(gateway.Endpoint{Team: "team-b"})
+	sync := h.endpoint(gateway.Endpoint{Type: "sync", Serving: true})
+	updating := h.endpoint(gateway.Endpoint{Image: gateway.SleepWorkerImage})
 	job := h.run(updating, map[string]any{"seconds": 10})
-	h.update(updating, func(ep *Endpoint) { ep.Serving = false })
+	h.update(updating, func(ep *gateway.Endpoint) { ep.Serving = false })
 
 	for _, name := range []string{"nope-app", theirs, sync, updating} {
 		code, body := h.call(testTeam, http.MethodPost, "/"+name+"/run", `{"input":1}`)
@@ -264,8 +266,8 @@ func TestEndpointResolution(t *testing.T) {
 		if !strings.Contains(e.Message, name) {
 			t.Errorf("message %q does not name %s", e.Message, name)
 		}
-		if name == updating && !strings.Contains(e.Message, "not serving") {
-			t.Errorf("not-serving message %q", e.Message)
+		if name == updating && !strings.Contains(e.Message, "not running") {
+			t.Errorf("not-running message %q", e.Message)
 		}
 	}
 	for _, name := range []string{"nope-app", theirs, sync} {
@@ -281,7 +283,7 @@ func TestEndpointResolution(t *testing.T) {
 
 	// Jobs already accepted stay visible while the endpoint is not serving (e.g. updating).
 	h.clock.Advance(10 * time.Second)
-	h.wantStatus(updating, job, StatusCompleted)
+	h.wantStatus(updating, job, gateway.StatusCompleted)
 
 	// A job id is only found through its own endpoint, and unknown ids are not found.
 	code, body := h.call(testTeam, http.MethodGet, "/"+mine+"/status/"+job, nil)
@@ -293,8 +295,8 @@ func TestEndpointResolution(t *testing.T) {
 }
 
 func TestRoutes(t *testing.T) {
-	h := newHarness(t, Options{})
-	name := h.endpoint(Endpoint{})
+	h := newHarness(t, gateway.Options{})
+	name := h.endpoint(gateway.Endpoint{})
 	for _, path := range []string{"/", "/" + name, "/" + name + "/status", "/" + name + "/status/", "/" + name + "/stream/x", "//run", "/" + name + "/run/extra"} {
 		code, body := h.call(testTeam, http.MethodGet, path, nil)
 		wantError(t, code, body, http.StatusNotFound, "RESOURCE_NOT_FOUND")
@@ -311,8 +313,8 @@ func TestRoutes(t *testing.T) {
 }
 
 func TestStatusBodyShape(t *testing.T) {
-	h := newHarness(t, Options{ColdStart: -1})
-	name := h.endpoint(Endpoint{})
+	h := newHarness(t, gateway.Options{ColdStart: -1})
+	name := h.endpoint(gateway.Endpoint{})
 	id := h.run(name, map[string]any{"k": "v"})
 	h.clock.Advance(time.Minute)
 	_, body := h.call(testTeam, http.MethodGet, "/"+name+"/status/"+id, nil)
@@ -332,9 +334,9 @@ func TestStatusBodyShape(t *testing.T) {
 }
 
 func TestForgetDropsJobsAndWorkers(t *testing.T) {
-	h := newHarness(t, Options{ColdStart: -1})
-	name := h.endpoint(Endpoint{MinWorkers: 1})
-	other := h.endpoint(Endpoint{})
+	h := newHarness(t, gateway.Options{ColdStart: -1})
+	name := h.endpoint(gateway.Endpoint{MinWorkers: 1})
+	other := h.endpoint(gateway.Endpoint{})
 	id := h.run(name, 1)
 	kept := h.run(other, 2)
 	h.gw.Forget("ep01")
@@ -344,13 +346,13 @@ func TestForgetDropsJobsAndWorkers(t *testing.T) {
 	if _, ok := h.gw.Job(kept); !ok {
 		t.Error("Forget dropped another endpoint's job")
 	}
-	h.update(name, func(ep *Endpoint) { ep.MinWorkers = 0 })
-	h.wantHealth("forgotten", name, Health{})
+	h.update(name, func(ep *gateway.Endpoint) { ep.MinWorkers = 0 })
+	h.wantHealth("forgotten", name, gateway.Health{})
 }
 
 func TestWorkersHook(t *testing.T) {
-	h := newHarness(t, Options{})
-	name := h.endpoint(Endpoint{MinWorkers: 1, MaxWorkers: 2, MaxConcurrent: 1, Image: SleepWorkerImage})
+	h := newHarness(t, gateway.Options{})
+	name := h.endpoint(gateway.Endpoint{MinWorkers: 1, MaxWorkers: 2, MaxConcurrent: 1, Image: gateway.SleepWorkerImage})
 	h.run(name, map[string]any{"seconds": 100})
 	h.run(name, map[string]any{"seconds": 100})
 	ws, ok := h.gw.Workers(name)
@@ -368,12 +370,14 @@ func TestWorkersHook(t *testing.T) {
 // With the real clock and a high Speed the simulation keeps up by itself, and concurrent
 // requests are safe (run with -race).
 func TestRealClockConcurrentClients(t *testing.T) {
-	dir := &fakeDir{byName: map[string]Endpoint{"ep1-app": {
+	dir := &fakeDir{byName: map[string]gateway.Endpoint{"ep1-app": {
 		ID: "ep1", AppName: "app", Team: testTeam, Type: "async", Serving: true,
-		MaxWorkers: 3, MaxConcurrent: 2, FreeTimeoutSec: 60, PolicyType: "concurrency", PolicyValue: 2,
-		Image: SleepWorkerImage,
+		MaxWorkers: 3, MaxConcurrent: 2, PolicyType: "concurrency", PolicyValue: 2, Image: gateway.SleepWorkerImage,
+		// Idle workers stay 3.6 s of real time, so a loaded machine does not release them all
+		// before the final health check.
+		FreeTimeoutSec: 3600,
 	}}}
-	gw := New(dir, Options{Speed: 1000}) // 10 s cold start -> 10 ms; 5 s jobs -> 5 ms
+	gw := gateway.New(dir, gateway.Options{Speed: 1000}) // 10 s cold start -> 10 ms; 5 s jobs -> 5 ms
 	t.Cleanup(gw.Close)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gw.Serve(w, r, testTeam, strings.TrimPrefix(r.URL.Path, "/v1"))
@@ -420,12 +424,12 @@ func runToCompletion(base string) error {
 			return err
 		}
 		switch st.Status {
-		case StatusCompleted:
+		case gateway.StatusCompleted:
 			if string(st.Output) != `{"slept":5}` || *st.ExecutionTime < 5000 {
 				return fmt.Errorf("job %s: %+v", ref.ID, st)
 			}
 			return nil
-		case StatusPending, StatusInProgress:
+		case gateway.StatusPending, gateway.StatusInProgress:
 		default:
 			return fmt.Errorf("job %s ended %s: %s", ref.ID, st.Status, st.Error)
 		}

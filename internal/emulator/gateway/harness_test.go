@@ -1,4 +1,4 @@
-package gateway
+package gateway_test
 
 import (
 	"bytes"
@@ -8,44 +8,41 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator/emulatortest"
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator/gateway"
 )
 
 const testTeam = "team-a"
 
-// fakeClock is a settable clock for deterministic simulations.
-type fakeClock struct{ now time.Time }
-
-func (c *fakeClock) Now() time.Time          { return c.now }
-func (c *fakeClock) Advance(d time.Duration) { c.now = c.now.Add(d) }
-
 // fakeDir is an in-memory Directory whose endpoints tests can change at will.
-type fakeDir struct{ byName map[string]Endpoint }
+type fakeDir struct{ byName map[string]gateway.Endpoint }
 
-func (d *fakeDir) LookupJobEndpoint(name string) (Endpoint, bool) {
+func (d *fakeDir) LookupJobEndpoint(name string) (gateway.Endpoint, bool) {
 	ep, ok := d.byName[name]
 	return ep, ok
 }
 
 type harness struct {
 	t     *testing.T
-	clock *fakeClock
+	clock *emulatortest.Clock
 	dir   *fakeDir
-	gw    *Gateway
+	gw    *gateway.Gateway
 }
 
-func newHarness(t *testing.T, opts Options) *harness {
+func newHarness(t *testing.T, opts gateway.Options) *harness {
 	t.Helper()
-	clock := &fakeClock{now: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}
+	clock := emulatortest.NewClock()
 	opts.Now = clock.Now
-	dir := &fakeDir{byName: map[string]Endpoint{}}
-	gw := New(dir, opts)
+	dir := &fakeDir{byName: map[string]gateway.Endpoint{}}
+	gw := gateway.New(dir, opts)
 	t.Cleanup(gw.Close)
 	return &harness{t: t, clock: clock, dir: dir, gw: gw}
 }
 
 // endpoint registers an async, serving endpoint with small defaults that ep overrides where set,
 // and returns its job name.
-func (h *harness) endpoint(ep Endpoint) string {
+func (h *harness) endpoint(ep gateway.Endpoint) string {
 	h.t.Helper()
 	if ep.ID == "" {
 		ep.ID = fmt.Sprintf("ep%02d", len(h.dir.byName)+1)
@@ -81,7 +78,7 @@ func (h *harness) endpoint(ep Endpoint) string {
 }
 
 // update changes a registered endpoint's configuration.
-func (h *harness) update(name string, change func(*Endpoint)) {
+func (h *harness) update(name string, change func(*gateway.Endpoint)) {
 	ep := h.dir.byName[name]
 	change(&ep)
 	h.dir.byName[name] = ep
@@ -118,7 +115,7 @@ func (h *harness) run(name string, input any) string {
 	code, body := h.call(testTeam, http.MethodPost, "/"+name+"/run", map[string]any{"input": input})
 	var ref jobRef
 	decode(h.t, body, &ref)
-	if code != http.StatusOK || ref.ID == "" || ref.Status != StatusPending {
+	if code != http.StatusOK || ref.ID == "" || ref.Status != gateway.StatusPending {
 		h.t.Fatalf("run: %d %s", code, body)
 	}
 	return ref.ID
@@ -147,7 +144,7 @@ func (h *harness) cancel(name, id string) jobRef {
 }
 
 // health reads /health over HTTP, decoding strictly so the field names are checked too.
-func (h *harness) health(name string) Health {
+func (h *harness) health(name string) gateway.Health {
 	h.t.Helper()
 	code, body := h.call(testTeam, http.MethodGet, "/"+name+"/health", nil)
 	if code != http.StatusOK {
@@ -155,7 +152,7 @@ func (h *harness) health(name string) Health {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	var hl Health
+	var hl gateway.Health
 	if err := dec.Decode(&hl); err != nil {
 		h.t.Fatalf("health body %s: %v", body, err)
 	}
@@ -163,7 +160,7 @@ func (h *harness) health(name string) Health {
 }
 
 // wantHealth asserts an endpoint's health at the current fake time.
-func (h *harness) wantHealth(stage, name string, want Health) {
+func (h *harness) wantHealth(stage, name string, want gateway.Health) {
 	h.t.Helper()
 	if got := h.health(name); got != want {
 		h.t.Errorf("%s: health\n got %+v\nwant %+v", stage, got, want)
@@ -198,6 +195,41 @@ func decode(t *testing.T, body []byte, v any) {
 	}
 }
 
-func workers(idle, running, throttled int) WorkerCounts {
-	return WorkerCounts{Idle: idle, Running: running, Throttled: throttled, Total: idle + running + throttled}
+// The job API's answers, decoded independently of the gateway's own types.
+type (
+	jobRef struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+	}
+	statusBody struct {
+		ID            string          `json:"id"`
+		Status        string          `json:"status"`
+		Output        json.RawMessage `json:"output"`
+		Error         string          `json:"error"`
+		DelayTime     *int64          `json:"delayTime"`
+		ExecutionTime *int64          `json:"executionTime"`
+	}
+	apiError struct {
+		Code     int               `json:"code"`
+		Reason   string            `json:"reason"`
+		Message  string            `json:"message"`
+		Metadata map[string]string `json:"metadata"`
+	}
+)
+
+// handlerResult is what a worker image's handler made of one job.
+type handlerResult struct {
+	output  json.RawMessage
+	err     string
+	runTime time.Duration
+}
+
+func runHandler(ep gateway.Endpoint, jobID string, input json.RawMessage) handlerResult {
+	var r handlerResult
+	r.output, r.err, r.runTime = gateway.RunHandler(ep, jobID, input)
+	return r
+}
+
+func workers(idle, running, throttled int) gateway.WorkerCounts {
+	return gateway.WorkerCounts{Idle: idle, Running: running, Throttled: throttled, Total: idle + running + throttled}
 }

@@ -131,7 +131,7 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request, team, path s
 }
 
 // resolve finds the caller's async endpoint behind a job name. Another team's endpoint answers
-// exactly like an unknown one. A submit also needs the endpoint to be serving; status, cancel and
+// exactly like an unknown one. A submit also needs the endpoint to be running; status, cancel and
 // health keep answering while it is not (during an update), so callers can follow their jobs.
 func (g *Gateway) resolve(team, name string, needServing bool) (Endpoint, *apiError) {
 	ep, ok := g.dir.LookupJobEndpoint(name)
@@ -144,7 +144,7 @@ func (g *Gateway) resolve(team, name string, needServing bool) (Endpoint, *apiEr
 	}
 	if needServing && !ep.Serving {
 		return Endpoint{}, newError(http.StatusNotFound, reasonEndpointNotFound,
-			"serverless endpoint %q is not serving yet: wait until its state is serving, then submit", name)
+			"serverless endpoint %q is not running yet: wait until its status is running, then submit", name)
 	}
 	return ep, nil
 }

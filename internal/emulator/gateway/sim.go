@@ -2,11 +2,11 @@ package gateway
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // job is the gateway's record of one job. All times are clock times (Options.Now).
@@ -451,7 +451,7 @@ func (s *endpointState) health() Health {
 // submit queues a new job and lets the simulation take it from there.
 func (g *Gateway) submit(s *endpointState, input json.RawMessage) *job {
 	now := g.opts.Now()
-	j := &job{id: newJobID(), endpointID: s.ep.ID, status: StatusPending, input: input, submittedAt: now}
+	j := &job{id: uuid.NewString(), endpointID: s.ep.ID, status: StatusPending, input: input, submittedAt: now}
 	if now.Before(s.t) {
 		j.submittedAt = s.t
 	}
@@ -498,16 +498,4 @@ func (g *Gateway) real(d time.Duration) time.Duration {
 
 func simulated(d time.Duration, speed float64) time.Duration {
 	return time.Duration(float64(d) * speed)
-}
-
-// newJobID returns a random id shaped like a UUID.
-func newJobID() string {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
