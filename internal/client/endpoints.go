@@ -62,8 +62,12 @@ func (c *Client) CreateEndpoint(ctx context.Context, spec EndpointSpec) (string,
 		},
 		create:    create,
 		listTries: 1,
+		taken:     func(err error) bool { return HasReason(err, reasonAppNameTaken) },
 	})
 }
+
+// reasonAppNameTaken is the API's refusal of a create whose app name another endpoint has.
+const reasonAppNameTaken = "SERVERLESS_APP_NAME_IS_EXIST"
 
 // withEmptyLists sends [] rather than null for the lists, so a PUT clears what the user removed
 // whatever the server's merge rule.

@@ -23,6 +23,10 @@ type creation struct {
 	// listTries is how many lists (PollFloor apart) may show nothing new before the client
 	// concludes that nothing appeared: more than 1 where the list may lag the create.
 	listTries int
+	// taken, when set, recognises the refusal of a create because a matching object exists: on a
+	// second attempt it means the first one made it after all (the list lagged), so it is looked
+	// for again instead of reported.
+	taken func(error) bool
 }
 
 // createLocks serializes, within the process, the creates that could make matching objects, so
@@ -74,6 +78,9 @@ func (c *Client) createReconciled(ctx context.Context, k creation) (string, erro
 		switch {
 		case err == nil && id != "":
 			return id, nil
+		case n > 0 && k.taken != nil && k.taken(err):
+			mc = maybeCreatedBy(err) // an earlier attempt made it: find it
+			err = mc
 		case err != nil && !errors.As(err, &mc):
 			return "", err // the server refused: nothing was made
 		}

@@ -229,8 +229,10 @@ func TestCredentialSaveReconciles(t *testing.T) {
 // endpointServer is a small fake of the v2 endpoint API: app names are unique, list filters by
 // keyword.
 type endpointServer struct {
-	mu  sync.Mutex
-	eps []Endpoint
+	mu      sync.Mutex
+	eps     []Endpoint
+	lagging int // how many lists after a create still omit it
+	hidden  string
 }
 
 func (s *endpointServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -248,13 +250,21 @@ func (s *endpointServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		id := fmt.Sprintf("ep-%d", len(s.eps)+1)
 		s.eps = append(s.eps, Endpoint{ID: id, AppName: spec.AppName})
+		if s.lagging > 0 {
+			s.hidden = id
+		}
 		writeJSON(w, 200, `{"id":"`+id+`"}`)
 	case http.MethodGet:
 		kw := r.URL.Query().Get("keyword")
 		data := []Endpoint{}
 		for _, e := range s.eps {
-			if strings.Contains(e.AppName, kw) {
+			if strings.Contains(e.AppName, kw) && e.ID != s.hidden {
 				data = append(data, e)
+			}
+		}
+		if s.hidden != "" {
+			if s.lagging--; s.lagging == 0 {
+				s.hidden = ""
 			}
 		}
 		b, _ := json.Marshal(map[string]any{"data": data, "has_more": false})
@@ -286,6 +296,19 @@ func TestEndpointCreateReconcilesByAppName(t *testing.T) {
 	id, err := c.CreateEndpoint(context.Background(), EndpointSpec{AppName: "taken"})
 	if !HasReason(err, "SERVERLESS_APP_NAME_IS_EXIST") || id != "" {
 		t.Errorf("create with a taken app name: id %q, err %v; want the API's refusal, not the existing endpoint", id, err)
+	}
+}
+
+// TestEndpointCreateFoundWhenTheListLagged: an endpoint made by an attempt whose answer was lost
+// but missing from the next list is not orphaned: the second attempt is refused because its app
+// name is taken, and the next list finds it.
+func TestEndpointCreateFoundWhenTheListLagged(t *testing.T) {
+	srv := &endpointServer{lagging: 1}
+	f := &flaky{next: srv, path: endpointsPath, modes: []string{actedThen}}
+	c := newTestClient(t, f)
+	id, err := c.CreateEndpoint(context.Background(), EndpointSpec{AppName: "late"})
+	if err != nil || id != "ep-1" || len(srv.eps) != 1 || f.creates() != 2 {
+		t.Errorf("id %q, err %v, %d endpoints after %d creates; want ep-1, 1 endpoint after 2", id, err, len(srv.eps), f.creates())
 	}
 }
 
