@@ -37,7 +37,7 @@ var validationCases = []badInput{
 	// novita_endpoint
 	{"novita_endpoint", map[string]string{"name": `""`}, []string{"name", "between 1 and"}},
 	{"novita_endpoint", map[string]string{"app_name": `"-app"`}, []string{"app_name", "letters, digits and hyphens"}},
-	{"novita_endpoint", map[string]string{"app_name": `""`}, []string{"app_name", "length must be between 1"}},
+	{"novita_endpoint", map[string]string{"app_name": `""`}, []string{"app_name", "between 1 and"}},
 	{"novita_endpoint", map[string]string{"type": `"batch"`}, []string{"type", `"async"`, `"sync"`}},
 	{"novita_endpoint", map[string]string{"product_id": `""`}, []string{"product_id", "between 1 and"}},
 	{"novita_endpoint", map[string]string{"gpu_count": "0"}, []string{"gpu_count", "at least 1"}},
@@ -60,7 +60,7 @@ var validationCases = []badInput{
 	{"novita_endpoint", map[string]string{"port": "2222"}, []string{"port", "none of", "2222"}},
 	{"novita_endpoint", map[string]string{"health_check_path": `"healthz"`}, []string{"health_check_path", "must start with /"}},
 	{"novita_endpoint", map[string]string{"health_check_path": `"/h"`, "health_check_port": "70000"}, []string{"health_check_port", "between 1 and 65535"}},
-	{"novita_endpoint", map[string]string{"health_check_port": "8080"}, []string{"health_check_port", "health_check_path"}},
+	{"novita_endpoint", map[string]string{"health_check_port": "9000"}, []string{"health_check_port", "health_check_path"}},
 	{"novita_endpoint", map[string]string{"system_disk_gb": "0"}, []string{"system_disk_gb", "at least 1"}},
 	{"novita_endpoint", map[string]string{"cluster_id": `""`}, []string{"cluster_id", "at least 1"}},
 	{"novita_endpoint", map[string]string{"env": `{ "1ST" = "x" }`}, []string{"env", "letters, digits and underscores"}},

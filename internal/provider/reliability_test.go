@@ -267,7 +267,7 @@ func TestAccReliability_generatedConfigImportNamesWhatGoes(t *testing.T) {
 	if strings.Contains(out, "hf_secret_value") {
 		t.Error("the plan shows a variable's value")
 	}
-	if t.Failed() {
+	if t.Failed() || testing.Verbose() {
 		t.Logf("plan output:\n%s", out)
 	}
 }

@@ -54,6 +54,7 @@ resource "novita_endpoint" "e" {
   registry_credential_id = novita_registry_credential.plain.id
   min_workers            = 0
   max_workers            = 1
+  idle_timeout           = 60
   max_concurrency        = 1
   scaling_policy         = { type = "concurrency", value = 1 }
   port                   = 8080
