@@ -36,7 +36,7 @@ trap 'exit 143' TERM
 
 go build -o "$WORK/novita-emulator" ./cmd/novita-emulator
 # Short lifecycle delays keep the run fast while still making every waiter poll at least once.
-start_emulator "$WORK/novita-emulator" "$WORK" -speed 100 -create-delay 200ms -update-delay 100ms -delete-delay 100ms
+start_emulator "$WORK/novita-emulator" "$WORK" -speed 100 -create-delay 200ms -update-delay 100ms -delete-delay 100ms -prewarm-time 500ms
 echo "acceptance tests in live mode against the emulator at $NOVITA_BASE_URL (process $EMULATOR_PID)"
 
 NOVITA_ACC_LIVE=1 TF_ACC=1 go test ./internal/provider/ -count=1 -timeout 10m "$@"

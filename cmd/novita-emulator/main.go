@@ -1,5 +1,6 @@
 // Command novita-emulator serves the in-memory Novita emulator on a loopback address, for trying
-// the provider by hand. It prints the environment variables that point the provider at it.
+// the provider by hand and for running `terraform test` offline. It prints the environment
+// variables that point the provider at it.
 package main
 
 import (
@@ -9,17 +10,23 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
 )
+
+// version is set by the release build (goreleaser) through -ldflags; `go install ...@vX.Y.Z`
+// builds report the module version instead.
+var version = ""
+
+// persistAddr is the address -persist listens on, so the export lines stay valid across restarts.
+const persistAddr = "127.0.0.1:8787"
 
 type config struct {
 	addr        string
@@ -31,6 +38,10 @@ type config struct {
 	updateDelay time.Duration
 	deleteDelay time.Duration
 	reactivate  time.Duration
+	faults      []emulator.Fault // queued before the first request
+	printEnv    bool             // print the export lines and exit
+	showVersion bool
+	prewarmTime time.Duration
 }
 
 func main() {
@@ -41,12 +52,30 @@ func main() {
 		return
 	}
 	if err == nil {
-		err = serve(ctx, cfg, os.Stdout, os.Stderr, nil)
+		switch {
+		case cfg.showVersion:
+			fmt.Println("novita-emulator", buildVersion())
+		case cfg.printEnv:
+			err = printEnv(os.Stdout, cfg)
+		default:
+			err = serve(ctx, cfg, os.Stdout, os.Stderr, nil)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "novita-emulator:", err)
 		os.Exit(1)
 	}
+}
+
+// buildVersion is the release's version, else the module version of a `go install`, else "dev".
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
 }
 
 // apiKey is one key the emulator accepts and the team (account) whose objects it sees.
@@ -86,26 +115,54 @@ func (f keysFlag) Set(s string) error {
 	return nil
 }
 
+// faultsFlag collects repeated -fault flags.
+type faultsFlag struct{ faults *[]emulator.Fault }
+
+func (f faultsFlag) String() string { return "" }
+
+func (f faultsFlag) Set(s string) error {
+	fault, err := parseFault(s)
+	if err != nil {
+		return err
+	}
+	*f.faults = append(*f.faults, fault)
+	return nil
+}
+
+// userCacheDir is where -persist keeps its state file; tests point it elsewhere.
+var userCacheDir = os.UserCacheDir
+
 // parseFlags reads the command line. Keys: every -api-key flag; without any, the comma-separated
 // list in $NOVITA_EMULATOR_API_KEY; without that, emulator.DefaultAPIKey.
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var cfg config
+	var persist bool
 	fs := flag.NewFlagSet("novita-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:0", "loopback `host:port` to listen on (port 0 picks a free port)")
 	fs.Var(keysFlag{&cfg.apiKeys}, "api-key", "`key` or key=team clients may send; repeatable, each team sees only its own objects (default: the comma-separated list in $NOVITA_EMULATOR_API_KEY, else the built-in key, team \"default\")")
-	fs.StringVar(&cfg.stateFile, "state-file", "", "JSON `file` to load state from and save it to after every change (a file written by the emulator of the v1 endpoint API is refused)")
+	fs.StringVar(&cfg.stateFile, "state-file", "", "JSON `file` to load state from and save it to after every change (its directory is created; a file written by the emulator of the v1 endpoint API is refused)")
+	fs.BoolVar(&persist, "persist", false, "keep one address and one state across restarts: -addr "+persistAddr+" and -state-file <user cache dir>/novita-emulator/state.json, unless given")
+	fs.BoolVar(&cfg.printEnv, "env", false, "print the export lines for this address and key, for eval \"$(novita-emulator -persist -env)\", and exit (needs a fixed port)")
+	fs.Var(faultsFlag{&cfg.faults}, "fault", "answer the next N requests (default 1) to PATH with an error; `spec` is \"METHOD PATH STATUS [times=N] [retry-after=SECONDS] [reason=REASON]\", METHOD * matches any; repeatable")
 	fs.StringVar(&cfg.portFile, "port-file", "", "write the base URL to this `file` once listening")
 	fs.Float64Var(&cfg.speed, "speed", 1, "simulated job timings are divided by this factor")
 	fs.DurationVar(&cfg.createDelay, "create-delay", 5*time.Second, "time an endpoint stays creating")
 	fs.DurationVar(&cfg.updateDelay, "update-delay", 3*time.Second, "time an endpoint stays updating")
 	fs.DurationVar(&cfg.deleteDelay, "delete-delay", 2*time.Second, "time an endpoint stays deleting")
+	fs.DurationVar(&cfg.prewarmTime, "prewarm-time", 10*time.Second, "time an image prewarm task takes to succeed (Pending for its first fifth)")
 	fs.DurationVar(&cfg.reactivate, "cluster-reactivation", 0, "after a cluster's last endpoint is deleted, refuse the next create there once within this time (0: off)")
+	fs.BoolVar(&cfg.showVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if persist {
+		if err := applyPersist(fs, &cfg); err != nil {
+			return cfg, err
+		}
 	}
 	if len(cfg.apiKeys) == 0 {
 		if err := keysFromEnv(&cfg, getenv("NOVITA_EMULATOR_API_KEY")); err != nil {
@@ -126,6 +183,23 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		return cfg, err
 	}
 	return cfg, nil
+}
+
+// applyPersist fills in -persist's address and state file where the command line gave none.
+func applyPersist(fs *flag.FlagSet, cfg *config) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if !given["addr"] {
+		cfg.addr = persistAddr
+	}
+	if !given["state-file"] {
+		dir, err := userCacheDir()
+		if err != nil {
+			return fmt.Errorf("-persist: no user cache directory for the state file (%w); pass -state-file", err)
+		}
+		cfg.stateFile = filepath.Join(dir, "novita-emulator", "state.json")
+	}
+	return nil
 }
 
 // keysFromEnv reads NOVITA_EMULATOR_API_KEY's comma-separated list; unset, the built-in key.
@@ -160,107 +234,4 @@ func checkLoopback(addr string) error {
 		return nil
 	}
 	return fmt.Errorf("-addr %q is not a loopback address; use 127.0.0.1, ::1 or localhost", addr)
-}
-
-// serve runs the emulator until ctx ends. ready, if set, receives the base URL once listening.
-func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func(baseURL string)) error {
-	keys := map[string]string{}
-	for _, k := range cfg.apiKeys {
-		keys[k.key] = k.team
-	}
-	emu, err := emulator.New(emulator.Options{
-		Keys:                keys,
-		CreateDelay:         cfg.createDelay,
-		UpdateDelay:         cfg.updateDelay,
-		DeleteDelay:         cfg.deleteDelay,
-		ClusterReactivation: cfg.reactivate,
-		Speed:               cfg.speed,
-		StateFile:           cfg.stateFile,
-	})
-	if err != nil {
-		return err
-	}
-	defer emu.Close()
-
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return err
-	}
-	baseURL := "http://" + ln.Addr().String()
-	fmt.Fprintf(stdout, "Novita emulator listening on %s\n\nexport NOVITA_BASE_URL=%s\nexport NOVITA_ASYNC_BASE_URL=%s/v1\nexport NOVITA_API_KEY=%s\n",
-		baseURL, baseURL, baseURL, cfg.apiKeys[0].key)
-	if len(cfg.apiKeys) > 1 {
-		fmt.Fprintf(stdout, "\nAPI keys (each team sees only its own objects):\n")
-		for _, k := range cfg.apiKeys {
-			fmt.Fprintf(stdout, "  %s  team %s\n", k.key, k.team)
-		}
-	}
-	if cfg.portFile != "" {
-		if err := writeFileAtomic(cfg.portFile, baseURL+"\n"); err != nil {
-			ln.Close()
-			return fmt.Errorf("writing -port-file: %w", err)
-		}
-	}
-
-	srv := &http.Server{Handler: logRequests(emu, stderr), ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	if ready != nil {
-		ready(baseURL)
-	}
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return srv.Shutdown(shutdownCtx)
-}
-
-// writeFileAtomic writes content so readers never see a partial file.
-func writeFileAtomic(path, content string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".novita-emulator-port-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(content); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
-// logRequests writes one line per request: method, path, status, duration. Never headers (the key).
-func logRequests(next http.Handler, w io.Writer) http.Handler {
-	var mu sync.Mutex // requests finish concurrently; keep lines whole
-	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: rw, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintf(w, "%s %s %s %d %s\n", start.UTC().Format(time.RFC3339), r.Method, r.URL.Path, rec.status, time.Since(start).Round(time.Millisecond))
-	})
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
-}
-
-// Flush keeps streaming responses working through the recorder.
-func (s *statusRecorder) Flush() {
-	if f, ok := s.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
 }

@@ -27,7 +27,7 @@ func TestParseFlagsDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := config{addr: "127.0.0.1:0", apiKeys: []apiKey{{emulator.DefaultAPIKey, "default"}}, speed: 1,
-		createDelay: 5 * time.Second, updateDelay: 3 * time.Second, deleteDelay: 2 * time.Second}
+		createDelay: 5 * time.Second, updateDelay: 3 * time.Second, deleteDelay: 2 * time.Second, prewarmTime: 10 * time.Second}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("defaults = %+v, want %+v", cfg, want)
 	}
@@ -35,9 +35,9 @@ func TestParseFlagsDefaults(t *testing.T) {
 	if want := []apiKey{{"sk_from_env", "default"}}; !reflect.DeepEqual(cfg.apiKeys, want) {
 		t.Errorf("key from env = %+v, want %+v", cfg.apiKeys, want)
 	}
-	cfg, err = parseFlags([]string{"-api-key", "sk_flag", "-speed", "10", "-create-delay", "0s", "-state-file", "s.json", "-port-file", "p", "-addr", "[::1]:0"},
+	cfg, err = parseFlags([]string{"-api-key", "sk_flag", "-speed", "10", "-create-delay", "0s", "-prewarm-time", "2s", "-state-file", "s.json", "-port-file", "p", "-addr", "[::1]:0"},
 		env(map[string]string{"NOVITA_EMULATOR_API_KEY": "sk_from_env"}), io.Discard)
-	if err != nil || !reflect.DeepEqual(cfg.apiKeys, []apiKey{{"sk_flag", "default"}}) || cfg.speed != 10 || cfg.createDelay != 0 || cfg.stateFile != "s.json" || cfg.portFile != "p" {
+	if err != nil || !reflect.DeepEqual(cfg.apiKeys, []apiKey{{"sk_flag", "default"}}) || cfg.speed != 10 || cfg.createDelay != 0 || cfg.prewarmTime != 2*time.Second || cfg.stateFile != "s.json" || cfg.portFile != "p" {
 		t.Errorf("flags = %+v, %v", cfg, err)
 	}
 }

@@ -21,6 +21,7 @@ locals {
   cluster_id = var.cluster_id != "" ? var.cluster_id : try(data.novita_clusters.with_storage.clusters[0].id, "")
 
   bucket_enabled = var.bucket_name != ""
+  image          = "novitalabs/comfyui-worker:v0.0.1"
 }
 
 # --- Image registry credential ------------------------------------------------
@@ -60,6 +61,24 @@ resource "novita_cloud_storage" "this" {
   }
 }
 
+# --- Image prewarm ----------------------------------------------------------------
+
+# Novita's guide sends Docker Hub users to image prewarm: the image is copied
+# into the cluster's cache, so workers that scale up from zero load it locally
+# instead of pulling it. The endpoint depends on it, so even its first worker
+# starts warm. It uses one task of the account's prewarm quota.
+resource "novita_image_prewarm" "comfyui" {
+  count = var.prewarm_image ? 1 : 0
+
+  image      = local.image
+  cluster_id = novita_cloud_storage.this.cluster_id # the endpoint's cluster
+  note       = "${var.name}: ComfyUI worker image"
+
+  timeouts = {
+    create = "60m"
+  }
+}
+
 # --- The async endpoint ---------------------------------------------------------
 
 resource "novita_endpoint" "comfyui" {
@@ -77,7 +96,7 @@ resource "novita_endpoint" "comfyui" {
     value = 1
   }
 
-  image                  = "novitalabs/comfyui-worker:v0.0.1"
+  image                  = local.image
   registry_credential_id = var.use_registry_credential ? novita_registry_credential.this[0].id : null
   port                   = 8080
 
@@ -103,6 +122,9 @@ resource "novita_endpoint" "comfyui" {
   timeouts = {
     create = "30m"
   }
+
+  # Start only once the image is cached (when prewarm_image is on).
+  depends_on = [novita_image_prewarm.comfyui]
 
   lifecycle {
     precondition {
@@ -151,6 +173,8 @@ resource "novita_job" "smoke" {
 }
 
 # --- A health check, evaluated at every plan and apply ------------------------
+# On the first apply Terraform warns "Check block assertion known after apply":
+# the endpoint does not exist yet at plan time, so the check runs after the apply.
 
 check "endpoint_health" {
   data "novita_endpoint_health" "comfyui" {

@@ -15,6 +15,11 @@ output "job_status" {
   value = novita_job.smoke.status
 }
 
+output "job_delay_time_ms" {
+  description = "How long the smoke-test job waited for a worker, as Novita reports it: the cold start of the first worker (shorter with prewarm_image)."
+  value       = novita_job.smoke.delay_time_ms
+}
+
 output "job_execution_time_ms" {
   description = "How long the smoke-test job ran, as Novita reports it."
   value       = novita_job.smoke.execution_time_ms

@@ -34,6 +34,12 @@ variable "storage_size_gb" {
   default     = 10
 }
 
+variable "prewarm_image" {
+  description = "Cache the worker image in the endpoint's cluster before the endpoint starts (novita_image_prewarm), so cold starts load it locally instead of pulling it. Uses one task of the account's prewarm quota."
+  type        = bool
+  default     = true
+}
+
 variable "registry_username" {
   description = "User name of the image registry credential."
   type        = string

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
 	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator/emulatortest"
 )
 
 // The tests in this file run every client operation against the emulator: two independent
@@ -24,16 +24,10 @@ const lifecycleDelay = 30 * time.Millisecond
 
 func newEmulatorClient(t *testing.T) (*client.Client, *emulator.Emulator) {
 	t.Helper()
-	emu, err := emulator.New(emulator.Options{
+	emu, srv := emulatortest.Start(t, emulator.Options{
 		CreateDelay: lifecycleDelay, UpdateDelay: lifecycleDelay, DeleteDelay: lifecycleDelay,
 		Speed: 1000,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = emu.Close() })
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
 	c, err := client.New(client.Config{
 		APIKey:       emulator.DefaultAPIKey,
 		BaseURL:      srv.URL,
@@ -394,12 +388,7 @@ func TestEmulatorJobCancel(t *testing.T) {
 }
 
 func TestEmulatorWrongKey(t *testing.T) {
-	emu, err := emulator.New(emulator.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(emu)
-	defer srv.Close()
+	_, srv := emulatortest.Start(t, emulator.Options{})
 	const wrongKey = "sk_wrong_but_secret"
 	c, err := client.New(client.Config{APIKey: wrongKey, BaseURL: srv.URL, AsyncBaseURL: srv.URL + "/v1"})
 	if err != nil {

@@ -11,54 +11,28 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
 	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator/emulatortest"
 )
-
-// fakeClock is a clock that moves only when a wait sleeps on it.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (f *fakeClock) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.now
-}
-
-func (f *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	f.mu.Lock()
-	f.now = f.now.Add(d)
-	f.mu.Unlock()
-	return ctx.Err()
-}
 
 // jobBenchEnv is an emulator and a client with production polling (the defaults) on one fake
 // clock, with a serving sleep-worker endpoint. It is the only set-up that knows how endpoints are
 // created, so it is the one place to re-point when the endpoint API changes.
 type jobBenchEnv struct {
-	clock *fakeClock
+	clock *emulatortest.Clock
 	emu   *emulator.Emulator
 	api   *client.Client
 }
 
 func newJobBenchEnv(b *testing.B) *jobBenchEnv {
 	b.Helper()
-	clk := &fakeClock{now: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
-	emu, err := emulator.New(emulator.Options{Now: clk.Now, CreateDelay: 30 * time.Second, DeleteDelay: time.Second,
+	clk := emulatortest.NewClock()
+	emu, srv := emulatortest.Start(b, emulator.Options{Now: clk.Now, CreateDelay: 30 * time.Second, DeleteDelay: time.Second,
 		ColdStart: 60 * time.Second})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = emu.Close() })
-	srv := httptest.NewServer(emu)
-	b.Cleanup(srv.Close)
 	api, err := client.New(client.Config{APIKey: emulator.DefaultAPIKey, BaseURL: srv.URL, AsyncBaseURL: srv.URL + "/v1"})
 	if err != nil {
 		b.Fatal(err)

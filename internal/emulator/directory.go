@@ -46,6 +46,7 @@ func (d directory) LookupJobEndpoint(name string) (gateway.Endpoint, bool) {
 		PolicyValue:       rec.Policy.Value,
 		Image:             rec.Image,
 		Env:               env,
+		ImagePrewarmed:    e.imagePrewarmedLocked(rec.Team, rec.RegionID, rec.ProductID, rec.Image, e.now()),
 	}, true
 }
 

@@ -37,6 +37,9 @@ type Options struct {
 	// endpoint in a cluster is fully deleted, the team's next create there fails once with
 	// "cluster is not active, please retry later". 0 turns it off.
 	ClusterReactivation time.Duration
+	// PrewarmTime is how long an image prewarm task takes from create to Succeeded (Pending for
+	// its first fifth); 0 finishes at once.
+	PrewarmTime time.Duration
 }
 
 // Emulator is an http.Handler serving the Novita APIs from memory.
@@ -54,6 +57,7 @@ type Emulator struct {
 	pending     map[string]*endpointRecord // endpoints with a transition under way
 	storages    map[string]*storageRecord
 	credentials map[string]*credentialRecord
+	prewarms    map[string]*prewarmRecord
 	seq         int64    // creation order of records, for stable listings
 	dirty       bool     // state changed since the last save
 	forget      []string // fully deleted endpoints the gateway has not been told about yet
@@ -74,6 +78,7 @@ func New(opts Options) (*Emulator, error) {
 		pending:     map[string]*endpointRecord{},
 		storages:    map[string]*storageRecord{},
 		credentials: map[string]*credentialRecord{},
+		prewarms:    map[string]*prewarmRecord{},
 		requests:    map[string]int{},
 		inactive:    map[string]time.Time{},
 	}

@@ -42,6 +42,11 @@ var routeTable = map[string]route{
 	"POST " + mgmtPrefix + "/repository/auth/save":    (*Emulator).createCredential,
 	"GET " + mgmtPrefix + "/repository/auths":         (*Emulator).listCredentials,
 	"POST " + mgmtPrefix + "/repository/auth/delete":  (*Emulator).deleteCredential,
+	"POST " + mgmtPrefix + "/image/prewarm":           (*Emulator).createPrewarm,
+	"GET " + mgmtPrefix + "/image/prewarm":            (*Emulator).listPrewarms,
+	"POST " + mgmtPrefix + "/image/prewarm/edit":      (*Emulator).editPrewarm,
+	"POST " + mgmtPrefix + "/image/prewarm/delete":    (*Emulator).deletePrewarm,
+	"GET " + mgmtPrefix + "/image/prewarm/quota":      (*Emulator).prewarmQuota,
 }
 
 // Routes lists the route patterns the emulator serves, sorted: the management routes (keys for

@@ -19,6 +19,7 @@ type stateFile struct {
 	Endpoints           []*endpointRecord   `json:"endpoints"`
 	CloudStorages       []*storageRecord    `json:"cloudStorages"`
 	RegistryCredentials []*credentialRecord `json:"registryCredentials"`
+	ImagePrewarms       []*prewarmRecord    `json:"imagePrewarms"`
 }
 
 // stateFileVersion 2 stores endpoints in GPU API v2's model. Version 1 files (v1 endpoints) are
@@ -68,6 +69,10 @@ func (e *Emulator) loadState() error {
 		e.credentials[r.ID] = r
 		e.seq = max(e.seq, r.Seq)
 	}
+	for _, r := range st.ImagePrewarms {
+		e.prewarms[r.ID] = r
+		e.seq = max(e.seq, r.Seq)
+	}
 	return nil
 }
 
@@ -78,7 +83,7 @@ func (e *Emulator) saveIfDirtyLocked() error {
 		return nil
 	}
 	st := stateFile{Version: stateFileVersion, Seq: e.seq,
-		Endpoints: []*endpointRecord{}, CloudStorages: []*storageRecord{}, RegistryCredentials: []*credentialRecord{}}
+		Endpoints: []*endpointRecord{}, CloudStorages: []*storageRecord{}, RegistryCredentials: []*credentialRecord{}, ImagePrewarms: []*prewarmRecord{}}
 	for _, r := range e.endpoints {
 		st.Endpoints = append(st.Endpoints, r)
 	}
@@ -87,6 +92,9 @@ func (e *Emulator) saveIfDirtyLocked() error {
 	}
 	for _, r := range e.credentials {
 		st.RegistryCredentials = append(st.RegistryCredentials, r)
+	}
+	for _, r := range e.prewarms {
+		st.ImagePrewarms = append(st.ImagePrewarms, r)
 	}
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {

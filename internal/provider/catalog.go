@@ -74,14 +74,14 @@ func (c *accountCatalog) product(id string) (client.Product, bool) {
 	return client.Product{}, false
 }
 
-// cluster finds a cluster by id.
-func (c *accountCatalog) cluster(id string) (client.Cluster, bool) {
+// hasCluster reports whether the account has a cluster with this id.
+func (c *accountCatalog) hasCluster(id string) bool {
 	for _, cl := range c.Clusters {
 		if cl.ID == id {
-			return cl, true
+			return true
 		}
 	}
-	return client.Cluster{}, false
+	return false
 }
 
 // planCatalog returns the catalogue for a plan-time check of a kind of object ("Endpoint", ...).

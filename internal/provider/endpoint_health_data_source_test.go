@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator/emulatortest"
 )
 
 func TestEndpointHealthFromAPI(t *testing.T) {
@@ -84,7 +85,7 @@ check "queue_has_workers" {
 // idle until the idle timeout, then the endpoint is back to zero. The check block passes throughout.
 // Times at the emulator's Speed 100: a job runs 1000 s / 100 = 10 s, the idle timeout is 36 s.
 func TestAccEndpointHealthDataSource_scaling(t *testing.T) {
-	clock := &testClock{}
+	clock := emulatortest.NewRunningClock()
 	env := newTestEnv(t, withClock(clock))
 	env.requireEmulator(t, "moves the emulator's clock and expects its exact simulated worker counts")
 	endpoint := env.createTestEndpoint(t, testEndpoint{image: sleepWorkerImage, minWorkers: 0, maxWorkers: 3, idleTimeout: 3600})

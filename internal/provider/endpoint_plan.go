@@ -351,7 +351,7 @@ func (c *planCheck) checkPlacement(cat *accountCatalog, product client.Product, 
 		return
 	}
 	id := p.ClusterID.ValueString()
-	if _, ok := cat.cluster(id); !ok {
+	if !cat.hasCluster(id) {
 		ids := make([]string, 0, len(cat.Clusters))
 		for _, cl := range cat.Clusters {
 			ids = append(ids, cl.ID)

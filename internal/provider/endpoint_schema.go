@@ -99,7 +99,7 @@ func endpointResourceSchema(ctx context.Context) schema.Schema {
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"min_workers": schema.Int64Attribute{
-				MarkdownDescription: "Workers kept running even without requests; `0` scales to zero (cold starts). Workers kept running bill while idle. Within the account's `minWorkerNum`-`maxWorkerNum`. Updated in place.",
+				MarkdownDescription: "Workers kept running even without requests; `0` scales to zero (cold starts; a `novita_image_prewarm` of the image in the endpoint's cluster shortens them, see the Cold starts guide). Workers kept running bill while idle. Within the account's `minWorkerNum`-`maxWorkerNum`. Updated in place.",
 				Required:            true,
 				Validators:          []validator.Int64{int64validator.AtLeast(0)},
 			},

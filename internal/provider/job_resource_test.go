@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator/emulatortest"
 )
 
 // ---- unit tests of the pure parts ----
@@ -564,7 +565,7 @@ resource "novita_job" "x" {
 
 // A job whose result expired at the gateway (6 hours) keeps its state and plans no changes.
 func TestAccJobResource_expiredResultKeepsState(t *testing.T) {
-	clock := &testClock{}
+	clock := emulatortest.NewRunningClock()
 	env := newTestEnv(t, withClock(clock))
 	env.requireEmulator(t, "moves the emulator's clock 7 hours ahead so the job's result expires")
 	endpoint := env.createTestEndpoint(t, testEndpoint{image: echoWorkerImage, maxWorkers: 1})

@@ -49,6 +49,8 @@ type providerData struct {
 	// baseURL and its source ("base_url", "NOVITA_BASE_URL" or "the default") for messages about
 	// an API that refuses the key or cannot be reached.
 	baseURL, baseURLSource string
+	// prewarmReplacements: novita_image_prewarm tasks the current plan replaces (image_prewarm_plan.go).
+	prewarmReplacements prewarmReplacements
 }
 
 // New returns a constructor for the provider at the given version.
@@ -200,6 +202,7 @@ func (p *novitaProvider) Resources(_ context.Context) []func() resource.Resource
 		NewCloudStorageResource,
 		NewRegistryCredentialResource,
 		NewJobResource,
+		NewImagePrewarmResource,
 	}
 }
 
@@ -213,6 +216,7 @@ func (p *novitaProvider) DataSources(_ context.Context) []func() datasource.Data
 		NewGPUProductsDataSource,
 		NewClustersDataSource,
 		NewEndpointLimitsDataSource,
+		NewImagePrewarmQuotaDataSource,
 	}
 }
 

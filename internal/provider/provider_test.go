@@ -3,12 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"regexp"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +18,7 @@ import (
 
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
 	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator/emulatortest"
 )
 
 // testAccProtoV6ProviderFactories serves the provider in-process to terraform-plugin-testing.
@@ -72,15 +71,7 @@ func newTestEnv(t *testing.T, tune ...func(*emulator.Options)) *testEnv {
 	for _, f := range tune {
 		f(&opts)
 	}
-	emu, err := emulator.New(opts)
-	if err != nil {
-		t.Fatalf("starting emulator: %v", err)
-	}
-	srv := httptest.NewServer(emu)
-	t.Cleanup(func() {
-		srv.Close()
-		_ = emu.Close()
-	})
+	emu, srv := emulatortest.Start(t, opts)
 	return &testEnv{
 		Emu: emu,
 		api: newTestClient(t, emulator.DefaultAPIKey, srv.URL, srv.URL+"/v1"),
@@ -122,15 +113,8 @@ func (e *testEnv) requireEmulator(t *testing.T, reason string) {
 // for names a test looks up, so that parallel tests and runs sharing an account never collide.
 func accName(prefix string) string { return acctest.RandomWithPrefix(prefix) }
 
-// testClock runs with real time plus an offset that a test can move forward, so the emulator
-// keeps working during an apply while a test can still jump hours ahead.
-type testClock struct{ offset atomic.Int64 }
-
-func (c *testClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
-func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
-
 // withClock makes the emulator use clock.
-func withClock(clock *testClock) func(*emulator.Options) {
+func withClock(clock *emulatortest.Clock) func(*emulator.Options) {
 	return func(o *emulator.Options) { o.Now = clock.Now }
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/novitalabs/terraform-provider-novita/internal/emulator"
+	"github.com/novitalabs/terraform-provider-novita/internal/emulator/emulatortest"
 )
 
 // Issue 9: nothing orphaned, nothing lost, no apply failed by a transient fault. The soak test
@@ -187,7 +188,7 @@ func (s *switchableServer) down() {
 // may well be serving and showing `terraform untaint`; after the API is back, untainting keeps
 // the endpoint (an empty plan) instead of replacing it with a new id and endpoint_name.
 func TestAccReliability_apiGoneDuringCreateWaitNamesUntaint(t *testing.T) {
-	clock := &testClock{}
+	clock := emulatortest.NewRunningClock()
 	env := newTestEnv(t, withClock(clock), func(o *emulator.Options) { o.CreateDelay = time.Hour })
 	env.requireEmulator(t, "takes the API down mid-apply")
 	var once sync.Once

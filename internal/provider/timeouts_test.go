@@ -19,6 +19,7 @@ func TestTimeoutsDescriptions(t *testing.T) {
 		"novita_job":                 {"create": defaultJobCreateTimeout},
 		"novita_cloud_storage":       {"delete": defaultCloudStorageDeleteTimeout},
 		"novita_registry_credential": {"delete": defaultCredentialDeleteTimeout},
+		"novita_image_prewarm":       {"create": defaultImagePrewarmCreateTimeout},
 	}
 	for _, newResource := range New("test")().Resources(ctx) {
 		r := newResource()

@@ -16,7 +16,8 @@
 //     ceil((queued + running) / PolicyValue) workers; policy "queue" starts one worker at once
 //     when there are none, then adds one each time the oldest queued job has waited PolicyValue
 //     seconds (at most one per PolicyValue seconds, and not while starting workers can take the
-//     whole queue). A new worker takes jobs after Options.ColdStart. An idle worker is released
+//     whole queue). A new worker takes jobs after Options.ColdStart (a fifth of it when the
+//     Directory reports its image prewarmed in its cluster). An idle worker is released
 //     after FreeTimeoutSec unless the pool would drop below what min and the policy want; above
 //     MaxWorkers (after a config change) starting and idle workers go at once, busy ones when done.
 //   - Health: throttled = workers still in cold start; failed includes TIMED_OUT; retried is 0.
@@ -50,6 +51,9 @@ type Endpoint struct {
 	PolicyValue       int
 	Image             string
 	Env               map[string]string
+	// ImagePrewarmed: the image is cached in the endpoint's cluster (a Succeeded prewarm task), so
+	// new workers load it locally and cold-start in 1/PrewarmedColdStartDivisor of the time.
+	ImagePrewarmed bool
 }
 
 // Directory resolves a job name ("<endpoint id>-<app name>", or the bare endpoint id) to its
@@ -61,6 +65,9 @@ type Directory interface {
 
 // DefaultColdStart is the simulated start-up time of a new worker when Options.ColdStart is 0.
 const DefaultColdStart = 10 * time.Second
+
+// PrewarmedColdStartDivisor divides the cold start of workers whose image is prewarmed.
+const PrewarmedColdStartDivisor = 5
 
 // ResultRetention is how long a finished job stays readable. It is wall-clock time (by
 // Options.Now) and is not divided by Options.Speed.

@@ -287,19 +287,28 @@ func (g *Gateway) start(s *endpointState, j *job, w *worker, t time.Time) {
 	}
 }
 
+// coldStart is how long a new worker of s takes to start: a fifth of Options.ColdStart when its
+// image is prewarmed in its cluster (loaded from the cluster's cache instead of pulled).
+func (g *Gateway) coldStart(s *endpointState) time.Duration {
+	if s.ep.ImagePrewarmed {
+		return g.real(g.opts.ColdStart / PrewarmedColdStartDivisor)
+	}
+	return g.real(g.opts.ColdStart)
+}
+
 // scaleUp adds at most one worker per call, so settle re-evaluates after each.
 func (g *Gateway) scaleUp(s *endpointState, t time.Time) bool {
 	lo, hi := s.bounds()
 	total := len(s.workers)
 	switch {
 	case total < lo:
-		s.addWorker(t, g.real(g.opts.ColdStart))
+		s.addWorker(t, g.coldStart(s))
 		return true
 	case total >= hi:
 		return false
 	case !s.queuePolicy():
 		if total < s.desired() {
-			s.addWorker(t, g.real(g.opts.ColdStart))
+			s.addWorker(t, g.coldStart(s))
 			return true
 		}
 		return false
@@ -322,7 +331,7 @@ func (g *Gateway) scaleUp(s *endpointState, t time.Time) bool {
 			return false
 		}
 	}
-	s.addWorker(t, g.real(g.opts.ColdStart))
+	s.addWorker(t, g.coldStart(s))
 	s.lastScaleUp = t
 	return true
 }
