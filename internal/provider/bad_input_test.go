@@ -100,7 +100,20 @@ var validationCases = []badInput{
 
 // planCases pass validation and fail the plan's checks against the account (ModifyPlan).
 var planCases = []badInput{
+	{"novita_endpoint", map[string]string{"product_id": `"SL-nope"`}, []string{"product_id", "Unknown GPU Product", "use one of", "SL-serverless-1"}},
+	{"novita_endpoint", map[string]string{"max_workers": "1000"}, []string{"max_workers must be between 0 and 100", "minWorkerNum-maxWorkerNum"}},
+	{"novita_endpoint", map[string]string{"idle_timeout": "99999"}, []string{"idle_timeout must be between 1 and 3600"}},
+	{"novita_endpoint", map[string]string{"max_concurrency": "1000"}, []string{"max_concurrency must be between 1 and 100"}},
+	{"novita_endpoint", map[string]string{"request_timeout": "99999"}, []string{"request_timeout must be between 1 and 3600"}},
+	{"novita_endpoint", map[string]string{"gpu_count": "64"}, []string{"gpu_count must be between 1 and 8"}},
+	{"novita_endpoint", map[string]string{"system_disk_gb": "100000"}, []string{"system_disk_gb must be between"}},
+	{"novita_endpoint", map[string]string{"scaling_policy": `{ type = "queue", value = 99999 }`}, []string{"scaling_policy.value must be between 1 and 3600", "queue wait"}},
+	{"novita_endpoint", map[string]string{"volume_mounts": `[{ type = "local", mount_path = "/d", size_gb = 99999 }]`}, []string{"volume_mounts[0].size_gb must be between 10 and 1000"}},
+	{"novita_endpoint", map[string]string{"min_cuda_version": `"9.9"`}, []string{"min_cuda_version", "Unsupported CUDA Version", "use one of", "12.4"}},
+	{"novita_endpoint", map[string]string{"cluster_id": `"mars-1"`}, []string{"cluster_id", "Unknown Cluster", "use one of", "us-dallas-1"}},
+	{"novita_endpoint", map[string]string{"cluster_id": `"ap-singapore-1"`}, []string{"cluster_id", "not offered in cluster", "it is offered in", "us-dallas-1"}},
 	{"novita_cloud_storage", map[string]string{"cluster_id": `"mars-1"`}, []string{"cluster_id", "Unknown Cluster", "mars-1", "Clusters that support network storage"}},
+	{"novita_cloud_storage", map[string]string{"cluster_id": `"ap-singapore-1"`}, []string{"cluster_id", "does not support network storage", "Clusters that do", "us-dallas-1"}},
 }
 
 // hcl renders the resources of cases, named case_<n>, and returns each one's address.
