@@ -81,7 +81,7 @@ func (p *novitaProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:            true,
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a request is retried after HTTP 429, 5xx or a transport error, with capped exponential backoff and jitter, honouring `Retry-After`. Default `8`; `0` disables retries.",
+				MarkdownDescription: "How many times a request is retried after HTTP 429, 5xx or a transport error, with capped exponential backoff and jitter, honouring `Retry-After` (a 429 pauses every request of the same API key in this Terraform run). Default `8`; `0` disables retries. Whatever the number, a Novita that refuses connections or does not resolve for 30 s fails the run, naming the URL.",
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(0, 50)},
 			},
