@@ -40,8 +40,11 @@ type UnreachableError struct {
 }
 
 func (e *UnreachableError) Error() string {
-	return fmt.Sprintf("cannot reach Novita at %s (set by %s): %v; no connection could be made for %s, so the provider gave up. "+
-		"Check that URL and the network", e.URL, e.Source, e.Err, e.For.Round(time.Second))
+	gaveUp := "the retries ran out"
+	if e.For >= time.Second {
+		gaveUp = fmt.Sprintf("no connection could be made for %s", e.For.Round(time.Second))
+	}
+	return fmt.Sprintf("cannot reach Novita at %s (set by %s): %v; %s. Check that URL and the network", e.URL, e.Source, e.Err, gaveUp)
 }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }
