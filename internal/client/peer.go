@@ -30,7 +30,10 @@ type peer struct {
 
 // peers holds one *peer per host and key hash; the process lives as long as one Terraform
 // command, so entries are never removed.
-var peers sync.Map
+var peers = struct {
+	sync.Mutex
+	m map[string]*peer
+}{m: map[string]*peer{}}
 
 // peerFor returns the shared state of base (a URL; only scheme and host count) used with apiKey.
 // The key is hashed so that it is kept nowhere but in the Client's config.
@@ -40,8 +43,15 @@ func peerFor(base, apiKey string) *peer {
 		host = u.Scheme + "://" + u.Host
 	}
 	sum := sha256.Sum256([]byte(apiKey))
-	p, _ := peers.LoadOrStore(host+"\x00"+string(sum[:]), &peer{})
-	return p.(*peer)
+	key := host + "\x00" + string(sum[:])
+	peers.Lock()
+	defer peers.Unlock()
+	p := peers.m[key]
+	if p == nil {
+		p = &peer{}
+		peers.m[key] = p
+	}
+	return p
 }
 
 // waitTurn waits until any rate-limit pause has passed (it may be extended while waiting).

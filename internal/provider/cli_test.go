@@ -37,7 +37,7 @@ func TestMain(m *testing.M) {
 func providerDir(t *testing.T) string {
 	t.Helper()
 	providerBuild.once.Do(func() {
-		dir, err := os.MkdirTemp("", "novita-provider-build-")
+		dir, err := os.MkdirTemp("", "novita-provider-build-") //nolint:usetesting // shared by the run's tests; TestMain removes it
 		if err != nil {
 			providerBuild.err = err
 			return
