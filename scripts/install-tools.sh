@@ -2,13 +2,17 @@
 # Installs the command-line tools the project's checks need, from the Go module proxy, into a cache
 # directory keyed by tool and version. Idempotent: a tool already in the cache is not rebuilt.
 #
-#   scripts/install-tools.sh TOOL...   TOOL is golangci-lint, goreleaser, terraform, tofu or all
+#   scripts/install-tools.sh TOOL...   TOOL is golangci-lint, goreleaser, terraform, terraform-1.15,
+#                                      tofu or all
 #
 # Prints one line per tool on stdout: the absolute path of its binary (progress goes to stderr), so
 # callers can write  GOLANGCI_LINT=$(scripts/install-tools.sh golangci-lint).
 #
 # Cache: $NOVITA_TOOLS_DIR, default ${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-novita/tools.
 # terraform: the one on PATH is used when there is one; otherwise Terraform is built from source.
+# terraform-1.15: Terraform 1.15.9 built from its unmodified source tarball (BUSL-1.1: a local test
+# tool, never committed or redistributed), $NOVITA_TERRAFORM_115_SRC, default
+# ../shared/tools/terraform-1.15.9-src.tar.gz relative to the repository.
 set -euo pipefail
 export GOTOOLCHAIN=local
 
@@ -21,6 +25,11 @@ TERRAFORM_COMMIT_PSEUDO=v0.0.0-20250409131005-35645b8fca68
 OPENTOFU_VERSION=v1.12.6
 # OpenTofu uses a fork of HCL; its go.mod replaces hashicorp/hcl with it, which a wrapper must repeat.
 OPENTOFU_HCL_REPLACE="github.com/hashicorp/hcl/v2 v2.20.1 => github.com/opentofu/hcl/v2 v2.20.2-0.20251021132045-587d123c2828"
+
+TERRAFORM_115_VERSION=v1.15.9
+TERRAFORM_115_SHA256=0ea85646ab7caf6fbe480d600c6694ea25965b2e1348e4cab265acf3d764b14f
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TERRAFORM_115_SRC=${NOVITA_TERRAFORM_115_SRC:-$REPO_DIR/../shared/tools/terraform-1.15.9-src.tar.gz}
 
 TOOLS_DIR=${NOVITA_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-novita/tools}
 
@@ -95,6 +104,35 @@ install_terraform() {
     "-s -w -X github.com/hashicorp/terraform/version.dev=no" "${replaces[@]}"
 }
 
+# install_terraform_115 builds Terraform 1.15.9 from the source tarball: 1.12+ (resource identity)
+# and 1.14+ (actions, list resources) cannot be built from the Go proxy alone.
+install_terraform_115() {
+  local dir="$TOOLS_DIR/terraform-$TERRAFORM_115_VERSION"
+  if [[ ! -x "$dir/terraform" ]]; then
+    [[ -f "$TERRAFORM_115_SRC" ]] || {
+      log "Terraform 1.15.9 source not found at $TERRAFORM_115_SRC; set NOVITA_TERRAFORM_115_SRC to the tarball"
+      exit 1
+    }
+    echo "$TERRAFORM_115_SHA256  $TERRAFORM_115_SRC" | sha256sum --check --quiet >&2 || {
+      log "$TERRAFORM_115_SRC does not have the expected sha256 $TERRAFORM_115_SHA256"
+      exit 1
+    }
+    log "building terraform $TERRAFORM_115_VERSION from $TERRAFORM_115_SRC (first time only, 4-7 minutes; cached in $dir)"
+    local src="$dir/src" start=$SECONDS
+    rm -rf "$src" && mkdir -p "$src"
+    tar -xzf "$TERRAFORM_115_SRC" -C "$src"
+    (
+      cd "$src"
+      CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" \
+        -o "$dir/terraform.tmp" .
+    )
+    mv "$dir/terraform.tmp" "$dir/terraform"
+    rm -rf "$src"
+    log "terraform $TERRAFORM_115_VERSION built in $((SECONDS - start))s"
+  fi
+  echo "$dir/terraform"
+}
+
 install_tofu() {
   wrapper_build tofu "$OPENTOFU_VERSION" github.com/opentofu/opentofu/cmd/tofu \
     github.com/opentofu/opentofu "$OPENTOFU_VERSION" \
@@ -107,8 +145,9 @@ for tool in "$@"; do
     golangci-lint) go_install golangci-lint "$GOLANGCI_LINT_VERSION" github.com/golangci/golangci-lint/v2/cmd/golangci-lint ;;
     goreleaser) go_install goreleaser "$GORELEASER_VERSION" github.com/goreleaser/goreleaser/v2 ;;
     terraform) install_terraform ;;
+    terraform-1.15) install_terraform_115 ;;
     tofu) install_tofu ;;
-    all) "$0" golangci-lint goreleaser terraform tofu ;;
+    all) "$0" golangci-lint goreleaser terraform terraform-1.15 tofu ;;
     *) log "unknown tool: $tool"; exit 2 ;;
   esac
 done

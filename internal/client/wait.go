@@ -149,9 +149,18 @@ func (c *Client) WaitForEndpointDeleted(ctx context.Context, id string) error {
 // running, so time spent queued (a cold start) does not slow the noticing of its end. It
 // honours ctx.
 func (c *Client) WaitForJob(ctx context.Context, endpointName, jobID string) (*Job, error) {
+	return c.WaitForJobReporting(ctx, endpointName, jobID, func(*Job) {})
+}
+
+// WaitForJobReporting is WaitForJob for callers that show progress: report receives the job
+// after every successful poll, the first one at once.
+func (c *Client) WaitForJobReporting(ctx context.Context, endpointName, jobID string, report func(*Job)) (*Job, error) {
 	running := false
 	job, err := Poll(ctx, c.jobPolicy(), func(ctx context.Context) (*Job, PollState, error) {
 		job, err := c.GetJob(ctx, endpointName, jobID)
+		if err == nil {
+			report(job)
+		}
 		switch {
 		case err != nil:
 			return nil, PollAgain, err

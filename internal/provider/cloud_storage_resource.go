@@ -29,6 +29,7 @@ var (
 	_ resource.ResourceWithConfigure   = &cloudStorageResource{}
 	_ resource.ResourceWithImportState = &cloudStorageResource{}
 	_ resource.ResourceWithModifyPlan  = &cloudStorageResource{}
+	_ resource.ResourceWithIdentity    = &cloudStorageResource{}
 )
 
 const (
@@ -196,6 +197,10 @@ func (useStateUnlessSizeChanges) PlanModifyString(ctx context.Context, req planm
 	}
 }
 
+func (r *cloudStorageResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("The storage id (a UUID) assigned by Novita.")
+}
+
 func (r *cloudStorageResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, resp.Diagnostics.AddError)
 }
@@ -275,6 +280,7 @@ func (r *cloudStorageResource) Create(ctx context.Context, req resource.CreateRe
 	// Record the id before reading back, so a failed read leaves a tracked (tainted) storage.
 	plan.ID = types.StringValue(id)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), plan.ID)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, plan.ID)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -292,6 +298,8 @@ func (r *cloudStorageResource) Create(ctx context.Context, req resource.CreateRe
 func (r *cloudStorageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state cloudStorageModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Identity first: the framework wants one even when the storage is gone (Terraform < 1.12 keeps none).
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID)...)
 	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
@@ -334,6 +342,7 @@ func (r *cloudStorageResource) Update(ctx context.Context, req resource.UpdateRe
 	plan.CreatedAt = state.CreatedAt
 	plan.setFromAPI(s)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 func (r *cloudStorageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -357,8 +366,9 @@ func (r *cloudStorageResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 }
 
+// ImportState imports by id, from `terraform import`, an import block's id or its identity.
 func (r *cloudStorageResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 }
 
 // mountsStorage reports whether endpoint e mounts the network storage id.

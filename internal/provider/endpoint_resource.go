@@ -29,6 +29,7 @@ var (
 	_ resource.ResourceWithImportState    = &endpointResource{}
 	_ resource.ResourceWithValidateConfig = &endpointResource{}
 	_ resource.ResourceWithModifyPlan     = &endpointResource{}
+	_ resource.ResourceWithIdentity       = &endpointResource{}
 )
 
 // Defaults of the endpoint resource.
@@ -56,6 +57,10 @@ type endpointResource struct {
 
 func (r *endpointResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_endpoint"
+}
+
+func (r *endpointResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("The endpoint id assigned by Novita.")
 }
 
 func (r *endpointResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -117,6 +122,7 @@ func (r *endpointResource) Create(ctx context.Context, req resource.CreateReques
 	plan.ID = types.StringValue(id)
 	plan.nullUnknowns()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, plan.ID)...)
 	resp.Diagnostics.Append(settled(wo).save(ctx, resp.Private)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -145,6 +151,8 @@ func generatedAppName() string {
 func (r *endpointResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state endpointResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Identity first: the framework wants one even when the endpoint is gone (Terraform < 1.12 keeps none).
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID)...)
 	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
@@ -179,6 +187,7 @@ func (r *endpointResource) Update(ctx context.Context, req resource.UpdateReques
 	timeout, d := plan.Timeouts.Update(ctx, defaultEndpointUpdateTimeout)
 	resp.Diagnostics.Append(d...)
 	plan.ID = state.ID
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, plan.ID)...)
 	cfg, d := plan.toConfig(ctx, wo)
 	resp.Diagnostics.Append(d...)
 	current, d := state.toConfig(ctx, wo)
@@ -266,10 +275,11 @@ func (r *endpointResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 }
 
-// ImportState imports by id. The variables stay out of state until the first plan of a
-// configuration says which map each belongs to (see planEnv).
+// ImportState imports by id (from `terraform import`, an import block's id or its identity). The
+// variables stay out of state until the first plan of a configuration says which map each
+// belongs to (see planEnv).
 func (r *endpointResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 	resp.Diagnostics.Append(endpointPrivate{Imported: true}.save(ctx, resp.Private)...)
 }
 

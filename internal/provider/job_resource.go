@@ -33,6 +33,7 @@ var (
 	_ resource.Resource                = &jobResource{}
 	_ resource.ResourceWithConfigure   = &jobResource{}
 	_ resource.ResourceWithImportState = &jobResource{}
+	_ resource.ResourceWithIdentity    = &jobResource{}
 )
 
 // defaultJobCreateTimeout bounds submitting a job and waiting for its final status.
@@ -214,7 +215,8 @@ func (r *jobResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			"Job results are kept 6 hours after the job ends; " +
 			"after that the resource keeps its last known values and is never re-run by a later plan. " +
 			"Change `input` or `triggers` to run a new job.\n\n" +
-			"Import with `<endpoint_name>/<job id>`. The API does not return a job's input, so the first apply after import records `input` and `triggers` from the configuration without submitting a new job.",
+			"Import with `<endpoint_name>/<job id>`, or (Terraform 1.12+) an `import` block with `identity = { endpoint_name, id }`. The API does not return a job's input, so the first apply after import records `input` and `triggers` from the configuration without submitting a new job.\n\n" +
+			"To run a smoke job after every change of an endpoint without keeping it in state, see the `novita_endpoint_invoke` action (Terraform 1.14+).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Job id assigned by the gateway.",
@@ -305,6 +307,15 @@ func (r *jobResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 	}
 }
 
+func (r *jobResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = jobIdentitySchema()
+}
+
+// identity is the job's identity as the model names it.
+func (m jobResourceModel) identity() jobIdentityModel {
+	return jobIdentityModel{EndpointName: m.EndpointName, ID: m.ID}
+}
+
 func (r *jobResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, resp.Diagnostics.AddError)
 }
@@ -342,6 +353,7 @@ func (r *jobResource) Create(ctx context.Context, req resource.CreateRequest, re
 	plan.ID = types.StringValue(job.ID)
 	plan.jobResultModel = jobResultFromAPI(job)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.identity())...)
 	if resp.Diagnostics.HasError() || !plan.Wait.ValueBool() {
 		return
 	}
@@ -384,6 +396,7 @@ func (r *jobResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 	endpoint, id := state.EndpointName.ValueString(), state.ID.ValueString()
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.identity())...)
 	job, err := r.data.client.GetJob(ctx, endpoint, id)
 	if client.IsNotFound(err) && state.Status.IsNull() {
 		// Only an import reads a job with no known status: there, not found means no such job.
@@ -414,6 +427,7 @@ func (r *jobResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.identity())...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyAdopted, nil)...)
 }
 
@@ -460,12 +474,21 @@ func (r *jobResource) cancel(ctx context.Context, endpoint, id string) error {
 	return nil
 }
 
-// ImportState takes "<endpoint_name>/<job id>".
+// ImportState takes "<endpoint_name>/<job id>", or an identity { endpoint_name, id }.
 func (r *jobResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	endpoint, id, ok := parseJobImportID(req.ID)
+	if req.ID == "" && req.Identity != nil {
+		var ident jobIdentityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		endpoint, id = ident.EndpointName.ValueString(), ident.ID.ValueString()
+		ok = endpoint != "" && id != ""
+	}
 	if !ok {
 		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Expected \"<endpoint_name>/<job id>\" (endpoint_name is \"<endpoint id>-<app name>\"), got %q.", req.ID))
+			fmt.Sprintf("Expected \"<endpoint_name>/<job id>\" (endpoint_name is \"<endpoint id>-<app name>\"), or an identity with both endpoint_name and id; got %q.", req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("endpoint_name"), endpoint)...)

@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -21,7 +23,11 @@ import (
 	"github.com/novitalabs/terraform-provider-novita/internal/client"
 )
 
-var _ provider.Provider = &novitaProvider{}
+var (
+	_ provider.Provider                  = &novitaProvider{}
+	_ provider.ProviderWithListResources = &novitaProvider{}
+	_ provider.ProviderWithActions       = &novitaProvider{}
+)
 
 // Environment variables the provider reads when an argument is not set.
 const (
@@ -169,6 +175,8 @@ func (p *novitaProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	data.client = c
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 // logHTTP writes the client's per-request lines through tflog (the client never passes secrets).
@@ -203,6 +211,22 @@ func (p *novitaProvider) Resources(_ context.Context) []func() resource.Resource
 		NewRegistryCredentialResource,
 		NewJobResource,
 		NewImagePrewarmResource,
+	}
+}
+
+// ListResources are for `terraform query` (Terraform 1.14+).
+func (p *novitaProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewEndpointListResource,
+		NewCloudStorageListResource,
+		NewRegistryCredentialListResource,
+	}
+}
+
+// Actions are for action_trigger and `terraform apply -invoke` (Terraform 1.14+).
+func (p *novitaProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewEndpointInvokeAction,
 	}
 }
 

@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithImportState    = &registryCredentialResource{}
 	_ resource.ResourceWithModifyPlan     = &registryCredentialResource{}
 	_ resource.ResourceWithValidateConfig = &registryCredentialResource{}
+	_ resource.ResourceWithIdentity       = &registryCredentialResource{}
 )
 
 const (
@@ -158,6 +159,10 @@ func (r *registryCredentialResource) Schema(ctx context.Context, _ resource.Sche
 	}
 }
 
+func (r *registryCredentialResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("The credential id assigned by Novita.")
+}
+
 func (r *registryCredentialResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, resp.Diagnostics.AddError)
 }
@@ -276,11 +281,14 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 	plan.ID = types.StringValue(id)
 	plan.PasswordWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 func (r *registryCredentialResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state registryCredentialModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// Identity first: the framework wants one even when the credential is gone (Terraform < 1.12 keeps none).
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID)...)
 	if resp.Diagnostics.HasError() || !requireClient(r.data, &resp.Diagnostics) {
 		return
 	}
@@ -309,6 +317,7 @@ func (r *registryCredentialResource) Update(ctx context.Context, req resource.Up
 	}
 	plan.PasswordWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, plan.ID)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 }
 
@@ -329,8 +338,9 @@ func (r *registryCredentialResource) Delete(ctx context.Context, req resource.De
 	}
 }
 
-// ImportState imports by id. The API's password is not imported; see the resource description.
+// ImportState imports by id (from `terraform import`, an import block's id or its identity). The
+// API's password is not imported; see the resource description.
 func (r *registryCredentialResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 }
