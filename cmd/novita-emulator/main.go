@@ -38,8 +38,9 @@ type config struct {
 	updateDelay time.Duration
 	deleteDelay time.Duration
 	reactivate  time.Duration
-	faults      []emulator.Fault // queued before the first request
-	printEnv    bool             // print the export lines and exit
+	faults      []emulator.Fault   // queued before the first request
+	faultPlan   emulator.FaultPlan // in force from the start (-fault-plan)
+	printEnv    bool               // print the export lines and exit
 	showVersion bool
 	prewarmTime time.Duration
 }
@@ -145,6 +146,10 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.BoolVar(&persist, "persist", false, "keep one address and one state across restarts: -addr "+persistAddr+" and -state-file <user cache dir>/novita-emulator/state.json, unless given")
 	fs.BoolVar(&cfg.printEnv, "env", false, "print the export lines for this address and key, for eval \"$(novita-emulator -persist -env)\", and exit (needs a fixed port)")
 	fs.Var(faultsFlag{&cfg.faults}, "fault", "answer the next N requests (default 1) to PATH with an error; `spec` is \"METHOD PATH STATUS [times=N] [retry-after=SECONDS] [reason=REASON]\", METHOD * matches any; repeatable")
+	fs.Func("fault-plan", "inject faults into a seeded, repeatable fraction of requests; `spec` is rules separated by \";\", each key=value pairs: method, path (exact, or a prefix ending in *), error, 429, drop, acted (fractions: 5xx or 429 without acting, dropped connection, carried out then 502 or dropped), retry-after (seconds), latency (duration), seed; for example \"seed=7,error=0.1,429=0.05,acted=0.05,latency=20ms\"", func(spec string) (err error) {
+		cfg.faultPlan, err = emulator.ParseFaultPlan(spec)
+		return err
+	})
 	fs.StringVar(&cfg.portFile, "port-file", "", "write the base URL to this `file` once listening")
 	fs.Float64Var(&cfg.speed, "speed", 1, "simulated job timings are divided by this factor")
 	fs.DurationVar(&cfg.createDelay, "create-delay", 5*time.Second, "time an endpoint stays creating")

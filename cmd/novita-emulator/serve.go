@@ -44,6 +44,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 	for _, f := range cfg.faults {
 		emu.InjectFault(f)
 	}
+	emu.SetFaultPlan(cfg.faultPlan)
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -65,6 +66,9 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 	}
 	if n := len(cfg.faults); n > 0 {
 		fmt.Fprintf(stdout, "\n%d fault(s) queued from -fault.\n", n)
+	}
+	if n := len(cfg.faultPlan.Rules); n > 0 {
+		fmt.Fprintf(stdout, "\nFault plan from -fault-plan in force: %d rule(s), seed %d.\n", n, cfg.faultPlan.Seed)
 	}
 	if cfg.portFile != "" {
 		if err := writeFileAtomic(cfg.portFile, baseURL+"\n"); err != nil {

@@ -151,7 +151,9 @@ func (c *Client) v1(method, path string) request {
 	return request{method: method, base: c.baseURL + v1Prefix, path: path}
 }
 
-// do sends r, retrying as classify decides, and decodes the answer into r.out.
+// do sends r, retrying as classify decides, and decodes the answer into r.out. Every Client of
+// the process that uses the same host and key shares one peer: a 429 pauses them all, and they
+// give up together once the host has been unreachable for unreachableBudget.
 func (c *Client) do(ctx context.Context, r request) error {
 	body, err := r.encodeBody()
 	if err != nil {
@@ -161,10 +163,17 @@ func (c *Client) do(ctx context.Context, r request) error {
 	if len(r.query) > 0 {
 		target += "?" + r.query.Encode()
 	}
+	p := peerFor(r.base, c.cfg.APIKey)
 	for n := 0; ; n++ {
+		if err := p.waitTurn(ctx, c.now, c.sleep); err != nil {
+			return fmt.Errorf("novita API %s %s: waiting out the account's rate limit: %w", r.method, r.path, err)
+		}
 		status, header, respBody, err := c.send(ctx, r, target, body, n)
-		if err == nil && status >= 200 && status < 300 {
-			return decodeResponse(r, respBody)
+		if err == nil {
+			p.answered()
+			if status >= 200 && status < 300 {
+				return decodeResponse(r, respBody)
+			}
 		}
 		a := attempt{creates: r.creates, transport: err}
 		if err != nil {
@@ -175,21 +184,42 @@ func (c *Client) do(ctx context.Context, r request) error {
 		}
 		failure := c.failure(ctx, r, a)
 		v, wait := classify(a, c.now())
+		if v == retry && wait <= 0 {
+			wait = c.retryPace.Wait(n)
+		}
+		if a.status == http.StatusTooManyRequests {
+			p.pause(c.now().Add(wait)) // everyone using this account waits, not only this call
+		}
+		var down time.Duration
+		if a.dialFailed && !a.canceled {
+			down = p.unreachableFor(c.now())
+		}
 		switch {
 		case v == giveUpMaybeCreated:
-			return fmt.Errorf("%w: %w", ErrMaybeCreated, failure)
+			return maybeCreatedBy(failure)
+		case a.dialFailed && !a.canceled && (v != retry || n >= c.cfg.MaxRetries || down+wait > unreachableBudget):
+			return c.unreachable(r, down, a.transport)
 		case v == giveUp || n == 0 && c.cfg.MaxRetries == 0:
 			return failure
 		case n >= c.cfg.MaxRetries:
 			return fmt.Errorf("%w (gave up after %d attempts)", failure, n+1)
 		}
-		if wait <= 0 {
-			wait = c.retryPace.Wait(n)
-		}
 		if err := c.sleep(ctx, wait); err != nil {
 			return fmt.Errorf("%w (while waiting to retry after: %w)", err, failure)
 		}
 	}
+}
+
+// unreachable is the error of a call to r's host that could not connect.
+func (c *Client) unreachable(r request, down time.Duration, err error) *UnreachableError {
+	u := &UnreachableError{URL: c.baseURL, Source: c.cfg.BaseURLSource, For: down, Err: fmt.Errorf("%s %s: %w", r.method, r.path, err)}
+	if r.base == c.asyncBaseURL {
+		u.URL, u.Source = c.asyncBaseURL, c.cfg.AsyncBaseURLSource
+	}
+	if u.Source == "" {
+		u.Source = "the default"
+	}
+	return u
 }
 
 // failure is the error the caller sees when do stops after attempt a.

@@ -4,80 +4,43 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// credentialCreateLock serializes CreateRegistryCredential across every Client in the process:
-// the API returns no id, so the id is found by diffing the list around the save, which is only
-// sound when no other create runs in between. A channel (not a mutex) so waiting honours ctx.
-var credentialCreateLock = make(chan struct{}, 1)
-
-// credentialListTries is how many times the list is read after a save before giving up on
-// seeing the new credential (the list may lag the save).
+// credentialListTries is how many times the list is read after a save before concluding that no
+// credential appeared (the list may lag the save).
 const credentialListTries = 3
 
 // CreateRegistryCredential saves a credential and returns its id. The API returns no id, so the
-// client lists before and after, serialized within the process, and takes the one new id with
-// this name and username. When it cannot tell (none or several appeared, for instance because
-// another process created one at the same moment), the error wraps ErrMaybeCreated.
+// client reconciles every save (see createReconciled): it lists before and after, one save at a
+// time in the process, and takes the one new credential with this name and username; a save that
+// failed and provably made nothing is sent again. When it cannot tell (several appeared, for
+// instance because another process saved one at the same moment), the error wraps ErrMaybeCreated.
 func (c *Client) CreateRegistryCredential(ctx context.Context, req CreateRegistryCredentialRequest) (string, error) {
-	select {
-	case credentialCreateLock <- struct{}{}:
-		defer func() { <-credentialCreateLock }()
-	case <-ctx.Done():
-		return "", fmt.Errorf("novita client: waiting to create registry credential: %w", ctx.Err())
-	}
 	defer credentialChanged() // whatever the outcome, a credential may have appeared
-
-	before, err := c.ListRegistryCredentials(ctx)
-	if err != nil {
-		return "", err
-	}
-	known := make(map[string]bool, len(before))
-	for _, cred := range before {
-		known[cred.ID] = true
-	}
-
-	r := c.v1(http.MethodPost, "/repository/auth/save")
-	r.creates = true
-	r.body = req
-	if err := c.do(ctx, r); err != nil {
-		return "", err
-	}
-
-	var lastErr error
-	for try := 0; try < credentialListTries; try++ {
-		if try > 0 {
-			if err := c.sleep(ctx, c.cfg.PollFloor); err != nil {
-				return "", fmt.Errorf("%w: registry credential %q saved but its id is unknown: %w", ErrMaybeCreated, req.Name, err)
+	return c.createReconciled(ctx, creation{
+		what:    fmt.Sprintf("registry credential %q", req.Name),
+		lockKey: "registry-credential", // any save changes the list the id is found in
+		matching: func(ctx context.Context) ([]string, error) {
+			all, err := c.ListRegistryCredentials(ctx)
+			var ids []string
+			for _, cred := range all {
+				if cred.Name == req.Name && cred.Username == req.Username {
+					ids = append(ids, cred.ID)
+				}
 			}
-		}
-		after, err := c.ListRegistryCredentials(ctx)
-		if err != nil {
-			lastErr = err
-			continue
-		}
-		var fresh []string
-		for _, cred := range after {
-			if !known[cred.ID] && cred.Name == req.Name && cred.Username == req.Username {
-				fresh = append(fresh, cred.ID)
-			}
-		}
-		switch len(fresh) {
-		case 1:
-			return fresh[0], nil
-		case 0:
-			lastErr = fmt.Errorf("no new credential with that name and username appeared in the list")
-		default:
-			return "", fmt.Errorf("%w: registry credential %q saved, but %d new credentials with that name and "+
-				"username appeared (ids %s), probably from another client at the same moment; cannot tell which one is "+
-				"this one", ErrMaybeCreated, req.Name, len(fresh), strings.Join(fresh, ", "))
-		}
-	}
-	return "", fmt.Errorf("%w: registry credential %q saved but its id could not be found: %w", ErrMaybeCreated, req.Name, lastErr)
+			return ids, err
+		},
+		create: func(ctx context.Context) (string, error) {
+			r := c.v1(http.MethodPost, "/repository/auth/save")
+			r.creates = true
+			r.body = req
+			return "", c.do(ctx, r)
+		},
+		listTries: credentialListTries,
+	})
 }
 
 // ListRegistryCredentials lists credentials (with passwords: handle with care).

@@ -152,14 +152,14 @@ func TestCredentialCreateAmbiguousOrMissingID(t *testing.T) {
 	srv := &credentialServer{extraOnSave: 1}
 	c := newTestClient(t, srv)
 	_, err := c.CreateRegistryCredential(context.Background(), CreateRegistryCredentialRequest{Name: "n", Username: "u", Password: "secretpw"})
-	if !errors.Is(err, ErrMaybeCreated) || !strings.Contains(err.Error(), "2 new credentials") {
+	if !errors.Is(err, ErrMaybeCreated) || !strings.Contains(err.Error(), "2 new objects") {
 		t.Errorf("several new ids: %v", err)
 	}
 
 	srv = &credentialServer{hideNew: true}
 	c = newTestClient(t, srv)
 	_, err = c.CreateRegistryCredential(context.Background(), CreateRegistryCredentialRequest{Name: "n", Username: "u", Password: "secretpw"})
-	if !errors.Is(err, ErrMaybeCreated) || !strings.Contains(err.Error(), "could not be found") {
+	if !errors.Is(err, ErrMaybeCreated) || !strings.Contains(err.Error(), "never appeared") {
 		t.Errorf("no new id: %v", err)
 	}
 	if err != nil && strings.Contains(err.Error(), "secretpw") {
@@ -168,12 +168,15 @@ func TestCredentialCreateAmbiguousOrMissingID(t *testing.T) {
 }
 
 func TestCredentialCreateHonoursContextWhileQueued(t *testing.T) {
-	credentialCreateLock <- struct{}{} // another create holds the lock
-	defer func() { <-credentialCreateLock }()
+	unlock, err := createLocks.lock(context.Background(), "registry-credential") // another save holds the lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
 	c := newTestClient(t, &credentialServer{})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	_, err := c.CreateRegistryCredential(ctx, CreateRegistryCredentialRequest{Name: "n"})
+	_, err = c.CreateRegistryCredential(ctx, CreateRegistryCredentialRequest{Name: "n"})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want the context's deadline", err)
 	}

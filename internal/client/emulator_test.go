@@ -412,15 +412,28 @@ func TestEmulatorFaults(t *testing.T) {
 		t.Errorf("list through 503s: %v after %d requests", err, emu.Requests(listPath))
 	}
 
-	// A create is retried on 429 with Retry-After, but not on 500.
+	// A create is retried on 429 with Retry-After.
 	emu.InjectFault(emulator.Fault{Method: "POST", Path: "/gpus/v2/endpoints", Status: http.StatusTooManyRequests, RetryAfter: "0"})
 	if _, err := c.CreateEndpoint(ctx, endpointSpec("after-429")); err != nil || emu.Requests(createPath) != 2 {
 		t.Errorf("create after 429: %v after %d requests", err, emu.Requests(createPath))
 	}
+	// A create answered 500 is reconciled: no endpoint has its app name, so it is sent again.
 	emu.InjectFault(emulator.Fault{Method: "POST", Path: "/gpus/v2/endpoints", Status: http.StatusInternalServerError})
-	_, err := c.CreateEndpoint(ctx, endpointSpec("after-500"))
-	if !errors.Is(err, client.ErrMaybeCreated) || emu.Requests(createPath) != 3 {
-		t.Errorf("create on 500: %v after %d requests, want ErrMaybeCreated and no retry", err, emu.Requests(createPath))
+	if _, err := c.CreateEndpoint(ctx, endpointSpec("after-500")); err != nil || emu.Requests(createPath) != 4 {
+		t.Errorf("create on 500: %v after %d requests, want success on the second attempt", err, emu.Requests(createPath))
+	}
+	// A create carried out and then answered 502 (or dropped) is found by its app name, not made twice.
+	emu.SetFaultPlan(emulator.FaultPlan{Rules: []emulator.FaultRule{{Method: "POST", Path: "/gpus/v2/endpoints", ActedThenFail: 1}}})
+	defer emu.SetFaultPlan(emulator.FaultPlan{})
+	for _, name := range []string{"acted-502", "acted-dropped"} {
+		id, err := c.CreateEndpoint(ctx, endpointSpec(name))
+		eps, _ := c.ListEndpoints(ctx, name+"-app")
+		if err != nil || len(eps) != 1 || eps[0].ID != id {
+			t.Errorf("%s: id %q, %v; the API holds %d endpoints with its app name, want the one returned", name, id, err, len(eps))
+		}
+	}
+	if s := emu.FaultStats(); s.ActedThenFailed != 2 {
+		t.Errorf("faults: %s; want 2 acted then failed", s)
 	}
 }
 

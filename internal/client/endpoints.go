@@ -23,25 +23,51 @@ func (c *Client) v2(method, path string) request {
 
 func endpointPath(id string) string { return endpointsPath + "/" + url.PathEscape(id) }
 
-// CreateEndpoint creates an endpoint and returns its id. A failure after the server may have acted
-// wraps ErrMaybeCreated (FindEndpointByAppName reconciles it).
+// CreateEndpoint creates an endpoint and returns its id. With an app name (unique in the account),
+// an answer without an id or a failure after the server may have acted is reconciled (see
+// createReconciled) through the endpoints listed with that app name; without one, such a failure
+// wraps ErrMaybeCreated.
 func (c *Client) CreateEndpoint(ctx context.Context, spec EndpointSpec) (string, error) {
-	r := c.v2(http.MethodPost, endpointsPath)
-	r.creates = true
-	spec.EndpointConfig = withEmptyLists(spec.EndpointConfig)
-	r.body = spec
-	var resp struct {
-		ID string `json:"id"`
+	create := func(ctx context.Context) (string, error) {
+		r := c.v2(http.MethodPost, endpointsPath)
+		r.creates = true
+		spec.EndpointConfig = withEmptyLists(spec.EndpointConfig)
+		r.body = spec
+		var resp struct {
+			ID string `json:"id"`
+		}
+		r.out = &resp
+		err := c.do(ctx, r)
+		return resp.ID, err
 	}
-	r.out = &resp
-	if err := c.do(ctx, r); err != nil {
-		return "", err
+	if spec.AppName == "" {
+		id, err := create(ctx)
+		if err == nil && id == "" {
+			err = fmt.Errorf("%w: novita API POST %s: the answer carried no endpoint id", ErrMaybeCreated, endpointsPath)
+		}
+		return id, err
 	}
-	if resp.ID == "" {
-		return "", fmt.Errorf("%w: novita API POST %s: the answer carried no endpoint id", ErrMaybeCreated, endpointsPath)
-	}
-	return resp.ID, nil
+	return c.createReconciled(ctx, creation{
+		what:    fmt.Sprintf("endpoint with app_name %q", spec.AppName),
+		lockKey: "endpoint\x00" + spec.AppName,
+		matching: func(ctx context.Context) ([]string, error) {
+			eps, err := c.ListEndpoints(ctx, spec.AppName)
+			var ids []string
+			for _, e := range eps {
+				if e.AppName == spec.AppName {
+					ids = append(ids, e.ID)
+				}
+			}
+			return ids, err
+		},
+		create:    create,
+		listTries: 1,
+		taken:     func(err error) bool { return HasReason(err, reasonAppNameTaken) },
+	})
 }
+
+// reasonAppNameTaken is the API's refusal of a create whose app name another endpoint has.
+const reasonAppNameTaken = "SERVERLESS_APP_NAME_IS_EXIST"
 
 // withEmptyLists sends [] rather than null for the lists, so a PUT clears what the user removed
 // whatever the server's merge rule.

@@ -58,6 +58,10 @@ func TestCreateEndpointPostsFlatV2Body(t *testing.T) {
 		t.Run(typ, func(t *testing.T) {
 			var rec recorder
 			c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet { // the list by app name before the create (reconcile.go)
+					writeJSON(w, 200, `{"data":[],"has_more":false}`)
+					return
+				}
 				rec.add(r)
 				writeJSON(w, 200, `{"id":"endpoint-id"}`)
 			}))

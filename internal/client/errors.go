@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -19,6 +20,40 @@ import (
 // object (for example list endpoints or storages by name) before trying again, or to tell the user
 // that an orphan may exist. errors.As still finds the underlying cause (*APIError, context error).
 var ErrMaybeCreated = errors.New("the request may have created the object although it failed")
+
+// maybeCreated is a create's failure that wraps ErrMaybeCreated and keeps its cause apart, so
+// that a reconciling create which proves nothing was made can report the cause alone.
+type maybeCreated struct{ cause error }
+
+func (e *maybeCreated) Error() string          { return ErrMaybeCreated.Error() + ": " + e.cause.Error() }
+func (e *maybeCreated) Unwrap() []error        { return []error{ErrMaybeCreated, e.cause} }
+func maybeCreatedBy(cause error) *maybeCreated { return &maybeCreated{cause: cause} }
+
+// UnreachableError is the failure of a call that gave up because Novita could not be reached at
+// all (connection refused, DNS failure: nothing was sent) for unreachableBudget. It names the URL
+// and what set it, since a wrong or unset base URL is the usual cause.
+type UnreachableError struct {
+	URL    string        // the base URL the request went to
+	Source string        // what set URL, e.g. "the NOVITA_BASE_URL environment variable"
+	For    time.Duration // how long the host has been unreachable
+	Err    error         // the last connection error
+}
+
+func (e *UnreachableError) Error() string {
+	gaveUp := "the retries ran out"
+	if e.For >= time.Second {
+		gaveUp = fmt.Sprintf("no connection could be made for %s", e.For.Round(time.Second))
+	}
+	return fmt.Sprintf("cannot reach Novita at %s (set by %s): %v; %s. Check that URL and the network", e.URL, e.Source, e.Err, gaveUp)
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// IsUnreachable reports whether err is (or wraps) an *UnreachableError.
+func IsUnreachable(err error) bool {
+	var u *UnreachableError
+	return errors.As(err, &u)
+}
 
 // APIError is an error answer of the API.
 type APIError struct {

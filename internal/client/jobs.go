@@ -19,8 +19,8 @@ func (c *Client) gateway(method, path string) request {
 }
 
 // SubmitJob submits input to the endpoint's queue. It refuses, before sending, an input whose
-// request body would exceed MaxJobBodyBytes. A failure after the gateway may have accepted the job
-// wraps ErrMaybeCreated.
+// request body would exceed MaxJobBodyBytes. A submit whose answer was lost is sent again, so
+// the gateway may run the job twice.
 func (c *Client) SubmitJob(ctx context.Context, endpointName string, input json.RawMessage) (*Job, error) {
 	if len(input) == 0 {
 		input = json.RawMessage("null")
@@ -37,14 +37,16 @@ func (c *Client) SubmitJob(ctx context.Context, endpointName string, input json.
 	}
 	r := c.gateway(http.MethodPost, "/"+url.PathEscape(endpointName)+"/run")
 	r.rawBody = body
-	r.creates = true
+	// [decided] Not marked creates: the gateway has no list to find a job whose answer was lost,
+	// so such a submit is sent again like a read. A duplicate smoke test costs seconds of GPU;
+	// a failed apply costs a person's time.
 	var job Job
 	r.out = &job
 	if err := c.do(ctx, r); err != nil {
 		return nil, err
 	}
 	if job.ID == "" {
-		return nil, fmt.Errorf("%w: novita job gateway POST %s: the answer carried no job id", ErrMaybeCreated, r.path)
+		return nil, fmt.Errorf("novita job gateway POST %s: the answer carried no job id", r.path)
 	}
 	return &job, nil
 }

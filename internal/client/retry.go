@@ -88,9 +88,10 @@ func classify(a attempt, now time.Time) (v verdict, wait time.Duration) {
 
 // isTransient reports whether a failed read is worth trying again later (ctx is the caller's):
 // a transport error, rate limiting or server trouble that outlasted do's own retries. API answers
-// such as not found or bad request are not, nor is anything once ctx has ended.
+// such as not found or bad request are not, nor is an unreachable host, nor anything once ctx
+// has ended.
 func isTransient(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || IsUnreachable(err) { // do already waited out the unreachable budget
 		return false
 	}
 	var apiErr *APIError

@@ -10,22 +10,35 @@ import (
 	"strconv"
 )
 
-// CreateCloudStorage creates a network storage volume and returns its id. A failure after the
-// server may have acted wraps ErrMaybeCreated.
+// CreateCloudStorage creates a network storage volume and returns its id. An answer without an
+// id, or a failure after the server may have acted, is reconciled (see createReconciled) through
+// the list of storages with this name in this cluster; an error wraps ErrMaybeCreated only when
+// the client cannot tell whether, or which, storage was made.
 func (c *Client) CreateCloudStorage(ctx context.Context, req CreateCloudStorageRequest) (string, error) {
-	r := c.v1(http.MethodPost, "/networkstorage/create")
-	r.creates = true
-	r.body = req
-	var raw json.RawMessage
-	r.out = &raw
-	if err := c.do(ctx, r); err != nil {
-		return "", err
-	}
-	id := storageIDFrom(raw)
-	if id == "" {
-		return "", fmt.Errorf("%w: novita API POST /networkstorage/create: the answer carried no storage id", ErrMaybeCreated)
-	}
-	return id, nil
+	return c.createReconciled(ctx, creation{
+		what:    fmt.Sprintf("cloud storage %q in cluster %s", req.Name, req.ClusterID),
+		lockKey: "cloud-storage\x00" + req.ClusterID + "\x00" + req.Name,
+		matching: func(ctx context.Context) ([]string, error) {
+			all, err := c.ListCloudStorages(ctx, req.Name)
+			var ids []string
+			for _, s := range all {
+				if s.Name == req.Name && s.ClusterID == req.ClusterID {
+					ids = append(ids, s.ID)
+				}
+			}
+			return ids, err
+		},
+		create: func(ctx context.Context) (string, error) {
+			r := c.v1(http.MethodPost, "/networkstorage/create")
+			r.creates = true
+			r.body = req
+			var raw json.RawMessage
+			r.out = &raw
+			err := c.do(ctx, r)
+			return storageIDFrom(raw), err
+		},
+		listTries: 1,
+	})
 }
 
 // storageIDFrom reads the id from a create answer: documented as a bare JSON string, also accepted

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -22,6 +23,10 @@ func TestCreateCloudStorageIDShapes(t *testing.T) {
 	for answer, want := range cases {
 		var rec recorder
 		c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet { // the list before the create (reconcile.go)
+				writeJSON(w, 200, `{"data":[],"total":0}`)
+				return
+			}
 			rec.add(r)
 			writeJSON(w, 200, answer)
 		}))
@@ -36,9 +41,15 @@ func TestCreateCloudStorageIDShapes(t *testing.T) {
 		}
 	}
 	for _, answer := range []string{`{}`, `""`, `{"data":null}`} {
-		c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, answer) }))
-		if _, err := c.CreateCloudStorage(context.Background(), CreateCloudStorageRequest{}); err == nil {
-			t.Errorf("answer %s: want an error for a missing id", answer)
+		c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet {
+				writeJSON(w, 200, `{"data":[],"total":0}`)
+				return
+			}
+			writeJSON(w, 200, answer)
+		}))
+		if _, err := c.CreateCloudStorage(context.Background(), CreateCloudStorageRequest{}); !errors.Is(err, ErrMaybeCreated) {
+			t.Errorf("answer %s: err %v, want ErrMaybeCreated for a missing id that never appears in the list", answer, err)
 		}
 	}
 }

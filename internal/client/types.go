@@ -300,6 +300,10 @@ type Config struct {
 	Logf func(ctx context.Context, msg string, fields map[string]any)
 	// PollFloor and PollCeiling bound the waiters' polling interval (defaults 1s and 15s).
 	PollFloor, PollCeiling time.Duration
+	// BaseURLSource and AsyncBaseURLSource say what set each URL (for example "the
+	// NOVITA_BASE_URL environment variable"), for errors about an API that cannot be reached;
+	// empty means "the default".
+	BaseURLSource, AsyncBaseURLSource string
 }
 
 // Defaults from the contract.

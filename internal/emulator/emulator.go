@@ -64,6 +64,8 @@ type Emulator struct {
 	faults      []Fault
 	requests    map[string]int
 	inactive    map[string]time.Time // team+"/"+cluster -> until when the next create is refused once
+
+	injector faultInjector // the FaultPlan in force (faults.go); its own lock
 }
 
 // New returns an emulator, loading Options.StateFile when it exists.

@@ -74,6 +74,9 @@ func (e *Emulator) routes() *http.ServeMux {
 // ServeHTTP counts the request, plays any injected fault, authenticates the caller and routes.
 // ServeMux's own 404 and 405 answers are rewritten into the API's error body.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e.injectFaults(w, r) { // the FaultPlan in force (faults.go)
+		return
+	}
 	miss, pattern := e.mux.Handler(r)
 	if f, hit := e.countAndMatchFault(r, pattern); hit {
 		writeError(w, faultError(f))

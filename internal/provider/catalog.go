@@ -86,8 +86,8 @@ func (c *accountCatalog) hasCluster(id string) bool {
 
 // planCatalog returns the catalogue for a plan-time check of a kind of object ("Endpoint", ...).
 // A key the API refuses (401 or 403) is an error: the apply could do nothing either, and a plan
-// that passes with a wrong key only defers the surprise. Any other failure is a warning, and nil:
-// the apply reports whatever Novita refuses.
+// that passes with a wrong key only defers the surprise. So is an API that cannot be reached at
+// all. Any other failure is a warning, and nil: the apply reports whatever Novita refuses.
 func (d *providerData) planCatalog(ctx context.Context, kind string, diags *diag.Diagnostics) *accountCatalog {
 	cat, err := d.catalog(ctx)
 	if err == nil {
@@ -99,6 +99,13 @@ func (d *providerData) planCatalog(ctx context.Context, kind string, diags *diag
 			"Novita at %s (set by %s) answered %d %s to the provider's first request: the API key is missing, wrong or not allowed. "+
 				"Set api_key in the provider block or the %s environment variable to a valid Novita API key (sk_...). API message: %s",
 			d.baseURL, d.baseURLSource, apiErr.StatusCode, http.StatusText(apiErr.StatusCode), envAPIKey, apiMessage(err)))
+		return nil
+	}
+	if client.IsUnreachable(err) {
+		// The apply could do nothing either; the error names the URL and what set it.
+		diags.AddError("Novita Unreachable", fmt.Sprintf("The provider could not reach Novita to check this plan: %s. "+
+			"Fix base_url in the provider block or the %s environment variable (unset both for %s), or the network, and plan again.",
+			err, envBaseURL, client.DefaultBaseURL))
 		return nil
 	}
 	diags.AddWarning(kind+" Not Checked Against the Account",

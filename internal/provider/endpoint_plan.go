@@ -25,7 +25,9 @@ func validateEndpointConfig(ctx context.Context, cfg endpointResourceModel) diag
 		diags.AddAttributeError(path.Root("max_workers"), "Invalid Worker Range",
 			fmt.Sprintf("max_workers (%d) must be at least min_workers (%d).", cfg.MaxWorkers.ValueInt64(), cfg.MinWorkers.ValueInt64()))
 	}
-	if !cfg.HealthCheckPort.IsNull() && cfg.HealthCheckPath.IsNull() {
+	// A port equal to port is the default that an import reads back, so the configuration that
+	// terraform plan -generate-config-out writes for an endpoint without a health check has it.
+	if !cfg.HealthCheckPort.IsNull() && cfg.HealthCheckPath.IsNull() && !cfg.HealthCheckPort.Equal(cfg.Port) {
 		diags.AddAttributeError(path.Root("health_check_port"), "health_check_port Without health_check_path",
 			"health_check_port is the port of the health check at health_check_path: set health_check_path (for example \"/health\") or remove health_check_port.")
 	}

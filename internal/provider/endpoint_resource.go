@@ -90,8 +90,11 @@ func (r *endpointResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	timeout, d := plan.Timeouts.Create(ctx, defaultEndpointCreateTimeout)
 	resp.Diagnostics.Append(d...)
+	if !known(plan.AppName) {
+		plan.AppName = types.StringValue(generatedAppName())
+	}
 	if !known(plan.Name) {
-		plan.Name = types.StringValue(defaultEndpointName(plan.AppName))
+		plan.Name = plan.AppName
 	}
 	spec, d := plan.toSpec(ctx, wo)
 	resp.Diagnostics.Append(d...)
@@ -101,15 +104,12 @@ func (r *endpointResource) Create(ctx context.Context, req resource.CreateReques
 	waitCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	// The client reconciles a create whose answer was lost through the app name (always set).
 	id, err := r.data.client.CreateEndpoint(waitCtx, spec)
-	if errors.Is(err, client.ErrMaybeCreated) && spec.AppName != "" {
-		// The request failed after Novita may have acted: app names are unique, so look for it.
-		id = r.findByAppName(waitCtx, spec.AppName)
-	}
-	if id == "" {
+	if err != nil {
 		detail := "Novita refused the endpoint: " + err.Error()
 		if errors.Is(err, client.ErrMaybeCreated) {
-			detail += "\n\n" + maybeCreatedHint("endpoint", "novita_endpoint") + " Setting app_name lets the provider find such an endpoint itself."
+			detail = "Creating the endpoint failed: " + err.Error() + "\n\n" + maybeCreatedHint("endpoint", "novita_endpoint")
 		}
 		resp.Diagnostics.AddError("Unable to Create Endpoint", detail)
 		return
@@ -138,11 +138,11 @@ func (r *endpointResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// defaultEndpointName is the name sent when the configuration sets none (v2 requires one).
-func defaultEndpointName(appName types.String) string {
-	if known(appName) {
-		return appName.ValueString()
-	}
+// generatedAppName is the app name sent when the configuration sets none. [decided] The provider
+// always sends one, because an app name is unique in the account: it is what finds an endpoint
+// whose create answer was lost (the server's default, the endpoint id, is unknown until the
+// answer arrives).
+func generatedAppName() string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	return "terraform-" + hex.EncodeToString(b)
@@ -283,16 +283,6 @@ func (r *endpointResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(endpointPrivate{Imported: true}.save(ctx, resp.Private)...)
 }
 
-// findByAppName returns the id of the endpoint with this app name, or "".
-func (r *endpointResource) findByAppName(ctx context.Context, appName string) string {
-	e, err := r.data.client.FindEndpointByAppName(ctx, appName)
-	if err != nil || e == nil {
-		return ""
-	}
-	tflog.Info(ctx, "found the endpoint of an ambiguous create by its app name", map[string]any{"endpoint_id": e.ID})
-	return e.ID
-}
-
 // waitOrGet waits for the endpoint to serve, or only reads it when wait_for_ready is false.
 func (r *endpointResource) waitOrGet(ctx context.Context, id string, wait bool) (*client.Endpoint, error) {
 	if wait {
@@ -324,6 +314,8 @@ func waitFailure(err error, id, op string, timeout time.Duration) (string, strin
 		return "Endpoint Deployment Failed", fmt.Sprintf(
 			"Endpoint %s is %s: %s\n\nThe endpoint stays in Terraform state and, after a failed create, is tainted so that the next apply replaces it. Fix the cause (image, registry credential, capacity) and apply again.",
 			id, failed.State, failed.Message)
+	case client.IsUnreachable(err):
+		return "Novita Unreachable While Waiting for Endpoint", unreachableWaitDetail(err, id, op)
 	case errors.Is(err, context.DeadlineExceeded):
 		return "Timed Out Waiting for Endpoint", fmt.Sprintf(
 			"Endpoint %s was not running within %s (timeouts.%s). It stays in Terraform state; raise timeouts.%s, or set wait_for_ready = false, and apply again.",
@@ -339,4 +331,21 @@ func keySet(m map[string]string) map[string]bool {
 		set[k] = true
 	}
 	return set
+}
+
+// unreachableWaitDetail explains a wait that failed only because the API could not be reached:
+// the endpoint itself may be fine, and after a create Terraform taints it, so the next apply would
+// replace a healthy endpoint (a new id, so a new endpoint_name) unless the user untaints it.
+func unreachableWaitDetail(err error, id, op string) string {
+	detail := fmt.Sprintf("Waiting for endpoint %s to serve failed because Novita could not be reached: %s\n\n"+
+		"Nothing is known to be wrong with the endpoint: it may well be serving.", id, err)
+	if op == "create" {
+		detail += fmt.Sprintf(" Terraform marks a resource whose create failed as tainted, so the next apply would destroy it and create a new one "+
+			"(a new id and endpoint_name). Once the API is reachable, check the endpoint (for example with the novita_endpoint data source and id %q); "+
+			"if it serves, keep it with\n\n    terraform untaint <address>\n\nwhere <address> is this novita_endpoint's address in the configuration "+
+			"(for example novita_endpoint.example), then apply again.", id)
+	} else {
+		detail += " Apply again once the API is reachable."
+	}
+	return detail
 }

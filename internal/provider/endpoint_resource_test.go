@@ -191,6 +191,9 @@ func TestValidateEndpointConfig(t *testing.T) {
 			m.SecretEnvWOVersion = types.Int64Null()
 		}, "secret_env_wo_version", []string{"set secret_env_wo_version"}},
 		{"version without secret_env_wo", func(m *endpointResourceModel) { m.SecretEnvWOVersion = types.Int64Value(1) }, "secret_env_wo_version", []string{"set secret_env_wo or remove"}},
+		{"health check port without path", func(m *endpointResourceModel) {
+			m.HealthCheckPath, m.HealthCheckPort = types.StringNull(), types.Int64Value(9000)
+		}, "health_check_port", []string{"set health_check_path"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -200,6 +203,14 @@ func TestValidateEndpointConfig(t *testing.T) {
 			wantOneError(t, validateEndpointConfig(ctx, m), tc.path, tc.fragments...)
 		})
 	}
+
+	t.Run("health check port equal to port without path passes (generated configuration)", func(t *testing.T) {
+		m := testEndpointModel(t)
+		m.HealthCheckPath, m.HealthCheckPort = types.StringNull(), m.Port
+		if d := validateEndpointConfig(ctx, m); d.HasError() {
+			t.Fatalf("unexpected errors: %v", d)
+		}
+	})
 
 	t.Run("valid and unknown values pass", func(t *testing.T) {
 		m := testEndpointModel(t)

@@ -52,7 +52,7 @@ func endpointResourceSchema(ctx context.Context) schema.Schema {
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Display name, 1-%d characters. Defaults to `app_name` when that is set, otherwise to `terraform-` and 8 random hex digits (Novita's API requires a name). Updated in place.", maxEndpointNameLen),
+				MarkdownDescription: fmt.Sprintf("Display name, 1-%d characters. Defaults to `app_name` (Novita's API requires a name). Updated in place.", maxEndpointNameLen),
 				Optional:            true,
 				Computed:            true,
 				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, maxEndpointNameLen)},
@@ -60,8 +60,9 @@ func endpointResourceSchema(ctx context.Context) schema.Schema {
 			},
 			"app_name": schema.StringAttribute{
 				MarkdownDescription: "Application name: part of the endpoint's URL and of its job name (`endpoint_name`). " +
-					fmt.Sprintf("Letters, digits and hyphens, at most %d characters, unique in the account. Defaults to the endpoint id. ", maxEndpointAppNameLen) +
-					"Changing it replaces the endpoint.",
+					fmt.Sprintf("Letters, digits and hyphens, at most %d characters, unique in the account. Defaults to `terraform-` and 8 random hex digits: ", maxEndpointAppNameLen) +
+					"the provider always sends one, because the app name is how it finds an endpoint whose create answer was lost (a timeout or a 502 after Novita acted) " +
+					"instead of creating a second one. Changing it replaces the endpoint.",
 				Optional: true,
 				Computed: true,
 				Validators: []validator.String{

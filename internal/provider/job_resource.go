@@ -209,7 +209,10 @@ func (r *jobResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Submits one job to an async endpoint, usually as a smoke test in the same apply that creates the endpoint. " +
 			"By default the apply waits for the job's final status and fails unless it is `COMPLETED`; a failed job is left tainted, so the next apply submits a new one.\n\n" +
-			"The job id is written to state as soon as the gateway accepts the job. Job results are kept 6 hours after the job ends; " +
+			"The job id is written to state as soon as the gateway accepts the job. A submit whose answer was lost (a timeout, a dropped connection or a 5xx after the gateway may have accepted it) " +
+			"is sent again, because the gateway offers no way to find the first one: the endpoint may then run the job twice. " +
+			"A duplicate smoke test costs seconds of GPU time; a failed apply costs a person's time.\n\n" +
+			"Job results are kept 6 hours after the job ends; " +
 			"after that the resource keeps its last known values and is never re-run by a later plan. " +
 			"Change `input` or `triggers` to run a new job.\n\n" +
 			"Import with `<endpoint_name>/<job id>`, or (Terraform 1.12+) an `import` block with `identity = { endpoint_name, id }`. The API does not return a job's input, so the first apply after import records `input` and `triggers` from the configuration without submitting a new job.\n\n" +
@@ -339,11 +342,8 @@ func (r *jobResource) Create(ctx context.Context, req resource.CreateRequest, re
 	}
 	job, err := r.data.client.SubmitJob(ctx, endpoint, input)
 	if err != nil {
-		detail := fmt.Sprintf("Submitting a job to endpoint %q failed: %s\n\nThe endpoint must be an async endpoint that exists and is serving.", endpoint, err)
-		if errors.Is(err, client.ErrMaybeCreated) {
-			detail += " The gateway may have accepted the job before the failure; its id is unknown, so it is not tracked in state."
-		}
-		resp.Diagnostics.AddError("Unable to Submit Job", detail)
+		resp.Diagnostics.AddError("Unable to Submit Job",
+			fmt.Sprintf("Submitting a job to endpoint %q failed: %s\n\nThe endpoint must be an async endpoint that exists and is serving.", endpoint, err))
 		return
 	}
 	ctx = tflog.SetField(ctx, "job_id", job.ID)
@@ -365,7 +365,13 @@ func (r *jobResource) Create(ctx context.Context, req resource.CreateRequest, re
 			detail = fmt.Sprintf("Job %s on endpoint %q did not reach a final status within the create timeout (%s). "+
 				"Raise timeouts.create, check the endpoint's workers (data source novita_endpoint_health), or set wait = false.", job.ID, endpoint, timeout)
 		}
-		resp.Diagnostics.AddError("Unable to Wait for Job", detail+"\n\nThe job is kept in state as tainted: the next apply submits a new job.")
+		next := "\n\nThe job is kept in state as tainted: the next apply submits a new job."
+		if client.IsUnreachable(err) {
+			next = fmt.Sprintf("\n\nThe job may well have run: only the job gateway could not be reached. It is kept in state as tainted, so the next apply "+
+				"submits a new job; to keep this one (id %s) instead, run `terraform untaint <address>` with this novita_job's address "+
+				"(for example novita_job.smoke_test), then apply again.", job.ID)
+		}
+		resp.Diagnostics.AddError("Unable to Wait for Job", detail+next)
 		return
 	}
 	plan.jobResultModel = jobResultFromAPI(final)

@@ -553,7 +553,7 @@ resource "novita_job" "x" {
 			{
 				Config:      job("  input = jsonencode({})\n  timeouts = { create = \"soon\" }"),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Invalid Attribute Value Time Duration`),
+				ExpectError: wrappedMessage(`Invalid Timeout`, `timeouts.create must be a positive Go duration`, `got "soon"`),
 			},
 			{
 				Config:      job("  input = jsonencode({})"),

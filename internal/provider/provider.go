@@ -87,7 +87,7 @@ func (p *novitaProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:            true,
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a request is retried after HTTP 429, 5xx or a transport error, with capped exponential backoff and jitter, honouring `Retry-After`. Default `8`; `0` disables retries.",
+				MarkdownDescription: "How many times a request is retried after HTTP 429, 5xx or a transport error, with capped exponential backoff and jitter, honouring `Retry-After` (a 429 pauses every request of the same API key in this Terraform run). Default `8`; `0` disables retries. Whatever the number, a Novita that refuses connections or does not resolve for 30 s fails the run, naming the URL.",
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(0, 50)},
 			},
@@ -154,26 +154,25 @@ func (p *novitaProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 
+	data := &providerData{}
+	data.baseURL, data.baseURLSource = urlSource(cfg.BaseURL, "base_url", envBaseURL, client.DefaultBaseURL)
+	asyncURL, asyncSource := urlSource(cfg.AsyncBaseURL, "async_base_url", envAsyncBaseURL, client.DefaultAsyncBaseURL)
 	c, err := client.New(client.Config{
-		APIKey:         apiKey,
-		BaseURL:        stringOrEnv(cfg.BaseURL, envBaseURL),
-		AsyncBaseURL:   stringOrEnv(cfg.AsyncBaseURL, envAsyncBaseURL),
-		MaxRetries:     maxRetries,
-		RequestTimeout: timeout,
-		UserAgent:      fmt.Sprintf("terraform-provider-novita/%s (+https://registry.terraform.io/providers/novitalabs/novita) Terraform/%s", p.version, req.TerraformVersion),
-		Logf:           logHTTP,
+		APIKey:             apiKey,
+		BaseURL:            data.baseURL,
+		AsyncBaseURL:       asyncURL,
+		BaseURLSource:      data.baseURLSource,
+		AsyncBaseURLSource: asyncSource,
+		MaxRetries:         maxRetries,
+		RequestTimeout:     timeout,
+		UserAgent:          fmt.Sprintf("terraform-provider-novita/%s (+https://registry.terraform.io/providers/novitalabs/novita) Terraform/%s", p.version, req.TerraformVersion),
+		Logf:               logHTTP,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Configure the Novita Client", err.Error())
 		return
 	}
-	data := &providerData{client: c, baseURL: client.DefaultBaseURL, baseURLSource: "the default"}
-	switch {
-	case cfg.BaseURL.ValueString() != "":
-		data.baseURL, data.baseURLSource = cfg.BaseURL.ValueString(), "base_url in the provider block"
-	case os.Getenv(envBaseURL) != "":
-		data.baseURL, data.baseURLSource = os.Getenv(envBaseURL), "the "+envBaseURL+" environment variable"
-	}
+	data.client = c
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
@@ -183,6 +182,18 @@ func (p *novitaProvider) Configure(ctx context.Context, req provider.ConfigureRe
 // logHTTP writes the client's per-request lines through tflog (the client never passes secrets).
 func logHTTP(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(ctx, "novita http: "+msg, fields)
+}
+
+// urlSource returns a URL setting (the attribute, else the environment variable, else def) and
+// what set it, for errors about an API that refuses the key or cannot be reached.
+func urlSource(v types.String, attr, env, def string) (string, string) {
+	switch {
+	case v.ValueString() != "":
+		return v.ValueString(), attr + " in the provider block"
+	case os.Getenv(env) != "":
+		return os.Getenv(env), "the " + env + " environment variable"
+	}
+	return def, "the default"
 }
 
 // stringOrEnv returns the configured value, else the environment variable.
