@@ -59,19 +59,25 @@ func providerDir(t *testing.T) string {
 // tfCLI is a working directory and the environment terraform runs in there.
 type tfCLI struct {
 	t   *testing.T
+	bin string // terraform, or the binary of TF_ACC_TERRAFORM_PATH (the OpenTofu and 1.15 lanes)
 	dir string
 	env []string
 }
 
 // newTFCLI prepares a working directory whose terraform uses the freshly built provider. Like
-// every acceptance test it needs TF_ACC; it needs terraform on PATH.
+// every acceptance test it needs TF_ACC, and runs the binary terraform-plugin-testing would:
+// TF_ACC_TERRAFORM_PATH, else terraform on PATH.
 func newTFCLI(t *testing.T) *tfCLI {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
 	}
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("needs terraform on PATH")
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		var err error
+		if bin, err = exec.LookPath("terraform"); err != nil {
+			t.Skip("needs terraform on PATH")
+		}
 	}
 	dir := t.TempDir()
 	rc := filepath.Join(dir, "dev.tfrc")
@@ -89,7 +95,7 @@ func newTFCLI(t *testing.T) *tfCLI {
 			env = append(env, kv) // nothing else leaks in (no NOVITA_* or TF_* of the caller)
 		}
 	}
-	c := &tfCLI{t: t, dir: work, env: env}
+	c := &tfCLI{t: t, bin: bin, dir: work, env: env}
 	c.write("terraform.tf", "terraform {\n  required_providers {\n    novita = { source = \"novitalabs/novita\" }\n  }\n}\n")
 	return c
 }
@@ -108,7 +114,7 @@ func (c *tfCLI) run(extraEnv []string, args ...string) (string, error) {
 	if len(args) > 0 { // every subcommand used here takes -no-color
 		args = append([]string{args[0], "-no-color"}, args[1:]...)
 	}
-	cmd := exec.Command("terraform", args...)
+	cmd := exec.Command(c.bin, args...)
 	cmd.Dir = c.dir
 	cmd.Env = append(append([]string{}, c.env...), extraEnv...)
 	out, err := cmd.CombinedOutput()
