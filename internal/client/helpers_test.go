@@ -46,13 +46,12 @@ type recorder struct {
 	reqs []recorded
 }
 
-func (r *recorder) add(req *http.Request) recorded {
+func (r *recorder) add(req *http.Request) {
 	body, _ := io.ReadAll(req.Body)
 	rec := recorded{Method: req.Method, Path: req.URL.Path, Query: req.URL.Query(), Header: req.Header.Clone(), Body: body}
 	r.mu.Lock()
 	r.reqs = append(r.reqs, rec)
 	r.mu.Unlock()
-	return rec
 }
 
 func (r *recorder) all() []recorded {

@@ -30,7 +30,8 @@ func (h *harness) mustCreatePrewarm(key, image, cluster string) string {
 }
 
 // prewarm lists the team's tasks and returns the one with id (failing the test when missing).
-func (h *harness) prewarm(key, id string) map[string]any {
+func (h *harness) prewarm(id string) map[string]any {
+	key := keyA
 	h.t.Helper()
 	r := mustOK(h.t, h.get(v1+"/image/prewarm?pageSize=100", key))
 	for _, task := range objects(h.t, r.body, "data") {
@@ -51,7 +52,7 @@ func TestPrewarmLifecycle(t *testing.T) {
 	}))
 	id := at[string](t, r.body, "id")
 
-	task := h.prewarm(keyA, id)
+	task := h.prewarm(id)
 	if at[string](t, task, "state") != "Pending" || at[string](t, task, "imageSize") != "0" ||
 		at[string](t, task, "completeTime") != "" || len(at[map[string]any](t, task, "reason")) != 0 {
 		t.Errorf("new task = %v, want Pending, size \"0\", no completeTime, reason {}", task)
@@ -70,18 +71,18 @@ func TestPrewarmLifecycle(t *testing.T) {
 	}
 
 	h.clock.Advance(20 * time.Second)
-	task = h.prewarm(keyA, id)
+	task = h.prewarm(id)
 	size := at[string](t, task, "imageSize")
 	if at[string](t, task, "state") != "Running" || size != strconv.FormatInt(emulator.ImageSizeBytes("novitalabs/comfyui-worker:v0.0.1"), 10) {
 		t.Errorf("after a fifth: state %v size %v, want Running with the image's size", task["state"], size)
 	}
 
 	h.clock.Advance(80*time.Second - time.Millisecond)
-	if s := at[string](t, h.prewarm(keyA, id), "state"); s != "Running" {
+	if s := at[string](t, h.prewarm(id), "state"); s != "Running" {
 		t.Errorf("just before the end: %s", s)
 	}
 	h.clock.Advance(time.Millisecond)
-	task = h.prewarm(keyA, id)
+	task = h.prewarm(id)
 	if at[string](t, task, "state") != "Succeeded" || at[string](t, task, "completeTime") != strconv.FormatInt(created+100, 10) {
 		t.Errorf("finished task = %v", task)
 	}
@@ -96,7 +97,7 @@ func TestPrewarmFailsWithReasons(t *testing.T) {
 		unpullable: `failed to pull image "` + emulator.UnpullableImage + `": manifest unknown`,
 		huge:       "image size 64.0 GB exceeds the per-image limit of 30 GB",
 	} {
-		task := h.prewarm(keyA, id)
+		task := h.prewarm(id)
 		if at[string](t, task, "state") != "Failed" || at[string](t, task, "reason", 0) != want || at[string](t, task, "completeTime") == "" {
 			t.Errorf("task = %v, want Failed with reason %q", task, want)
 		}
@@ -134,7 +135,7 @@ func TestPrewarmStrictBodies(t *testing.T) {
 	wantInvalid(t, h.post(v1+"/image/prewarm/edit", keyA, `{"id":"`+id+`","note":"x","state":"Failed"}`), "state is not a known field")
 	wantError(t, h.post(v1+"/image/prewarm/edit", keyB, `{"id":"`+id+`","note":"x"}`), http.StatusBadRequest, "RESOURCE_NOT_FOUND")
 	mustOK(t, h.post(v1+"/image/prewarm/edit", keyA, `{"id":"`+id+`","note":"edited"}`))
-	if note := at[string](t, h.prewarm(keyA, id), "note"); note != "edited" {
+	if note := at[string](t, h.prewarm(id), "note"); note != "edited" {
 		t.Errorf("note = %q after edit", note)
 	}
 
@@ -142,7 +143,7 @@ func TestPrewarmStrictBodies(t *testing.T) {
 	wantInvalid(t, h.post(v1+"/image/prewarm/delete", keyA, `{"id":"`+id+`"}`), "id is not a known field")
 	// One missing id deletes nothing.
 	wantError(t, h.post(v1+"/image/prewarm/delete", keyA, `{"ids":["`+id+`","nope"]}`), http.StatusBadRequest, "RESOURCE_NOT_FOUND")
-	h.prewarm(keyA, id)
+	h.prewarm(id)
 	mustOK(t, h.post(v1+"/image/prewarm/delete", keyA, `{"ids":["`+id+`"]}`))
 	if _, ok := h.emu.ImagePrewarmTask(id); ok {
 		t.Error("deleted task still stored")
@@ -152,7 +153,7 @@ func TestPrewarmStrictBodies(t *testing.T) {
 // Without productIds a task covers every product of its cluster.
 func TestPrewarmDefaultsToEveryProductOfTheCluster(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
-	task := h.prewarm(keyA, h.mustCreatePrewarm(keyA, "a/b:1", "eu-frankfurt-1"))
+	task := h.prewarm(h.mustCreatePrewarm(keyA, "a/b:1", "eu-frankfurt-1"))
 	var ids []string
 	for _, p := range objects(t, task, "products") {
 		ids = append(ids, p["productId"].(string))

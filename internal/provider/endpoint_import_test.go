@@ -137,7 +137,7 @@ func TestAccEndpointResource_importThenAdopt(t *testing.T) {
 				Ports:     []client.Int{8080},
 				Policy:    client.Policy{Type: "queue", Value: 30},
 				Image:     "novitalabs/sleep-worker:latest",
-				ProductID: env.productID(t, testGPU),
+				ProductID: env.productID(t),
 				Envs: []client.Env{
 					{Key: "PLAIN", Value: "plain-value"}, {Key: "SECRET", Value: "secret-value"}, {Key: "WO", Value: "live-wo-value"},
 				},

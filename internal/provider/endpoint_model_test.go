@@ -155,7 +155,8 @@ func TestEndpointToSpec_EmptyListsAreSentNotNull(t *testing.T) {
 }
 
 // apiEndpoint decodes an endpoint the way the client does, from JSON with string numbers.
-func apiEndpoint(t *testing.T, js string) *client.Endpoint {
+func apiEndpoint(t *testing.T) *client.Endpoint {
+	js := testEndpointJSON
 	t.Helper()
 	var e client.Endpoint
 	if err := json.Unmarshal([]byte(js), &e); err != nil {
@@ -185,7 +186,7 @@ const testEndpointJSON = `{
 
 func TestEndpointFromAPI_MapsEveryFieldAndSplitsEnvs(t *testing.T) {
 	ctx := context.Background()
-	e := apiEndpoint(t, testEndpointJSON)
+	e := apiEndpoint(t)
 	m := testEndpointModel(t) // the plan is the prior: it says which keys are secret
 	m.SecretEnvWOVersion = types.Int64Value(1)
 	if d := m.fromAPI(ctx, e, map[string]bool{"BUCKET_SECRET_ACCESS_KEY": true}); d.HasError() {
@@ -230,7 +231,7 @@ func TestEndpointFromAPI_MapsEveryFieldAndSplitsEnvs(t *testing.T) {
 
 func TestEndpointFromAPI_ImportDefaultsAndNulls(t *testing.T) {
 	ctx := context.Background()
-	e := apiEndpoint(t, testEndpointJSON)
+	e := apiEndpoint(t)
 	e.Volumes = nil
 	e.Name = ""
 	// After import only the id is known: no variable is read (nothing tells plain, secret and
@@ -254,7 +255,7 @@ func TestEndpointFromAPI_ImportDefaultsAndNulls(t *testing.T) {
 
 func TestEndpointFromAPI_KeepsExplicitEmptyValues(t *testing.T) {
 	ctx := context.Background()
-	e := apiEndpoint(t, testEndpointJSON)
+	e := apiEndpoint(t)
 	e.Name, e.Volumes, e.Envs = "", []client.Volume{}, []client.Env{}
 	m := testEndpointModel(t)
 	m.Name = types.StringValue("")
@@ -273,7 +274,7 @@ func TestEndpointFromAPI_KeepsExplicitEmptyValues(t *testing.T) {
 
 func TestEndpointDataSourceFromAPI_NamesOnlyAndWorkers(t *testing.T) {
 	ctx := context.Background()
-	e := apiEndpoint(t, testEndpointJSON)
+	e := apiEndpoint(t)
 	var m endpointDataSourceModel
 	if d := m.fromAPI(e); d.HasError() {
 		t.Fatal(d)
@@ -315,7 +316,7 @@ func TestEndpointNullUnknowns_LeavesStateSavable(t *testing.T) {
 }
 
 func TestEndpointFromAPI_UnknownStatusIsKeptVerbatim(t *testing.T) {
-	e := apiEndpoint(t, testEndpointJSON)
+	e := apiEndpoint(t)
 	e.Status = client.EndpointStatus{Status: "migrating", Message: "moving to another node"}
 	var m endpointDataSourceModel
 	if d := m.fromAPI(e); d.HasError() {
@@ -327,7 +328,7 @@ func TestEndpointFromAPI_UnknownStatusIsKeptVerbatim(t *testing.T) {
 }
 
 func TestEndpointFromAPI_HealthCheckPortDefaultsToPort(t *testing.T) {
-	e := apiEndpoint(t, testEndpointJSON)
+	e := apiEndpoint(t)
 	e.HealthCheck = &client.HealthCheck{Path: "/health"} // no port in the answer
 	var m endpointDataSourceModel
 	if d := m.fromAPI(e); d.HasError() {

@@ -241,7 +241,7 @@ func TestAccEndpointResource_planTimeErrors(t *testing.T) {
 		// The account's own limits and catalogue, as the API reports them.
 		{map[string]string{"max_workers": strconv.Itoa(int(limits.MaxWorkerNum) + 1)}, between("max_workers", limits.MinWorkerNum, limits.MaxWorkerNum)},
 		{map[string]string{"idle_timeout": strconv.Itoa(int(limits.MaxFreeTimeout) + 1)}, between("idle_timeout", limits.MinFreeTimeout, limits.MaxFreeTimeout)},
-		{map[string]string{"product_id": `"no-such-product"`}, `(?s)Unknown GPU Product.*` + regexp.QuoteMeta(env.productID(t, testGPU))},
+		{map[string]string{"product_id": `"no-such-product"`}, `(?s)Unknown GPU Product.*` + regexp.QuoteMeta(env.productID(t))},
 		{map[string]string{"min_cuda_version": `"9.0.404"`}, `(?s)Unsupported CUDA Version.*` + regexp.QuoteMeta(limits.CudaVersionList[len(limits.CudaVersionList)-1])},
 	}
 	steps := make([]resource.TestStep, 0, len(cases))

@@ -29,7 +29,7 @@ import (
 func (e *testEnv) endpointHCL(t *testing.T, name string, set map[string]string) string {
 	t.Helper()
 	args := map[string]string{
-		"product_id":     strconv.Quote(e.productID(t, testGPU)),
+		"product_id":     strconv.Quote(e.productID(t)),
 		"min_workers":    "0",
 		"max_workers":    "2",
 		"idle_timeout":   "60",
@@ -166,7 +166,7 @@ func TestAccEndpointResource_lifecycle(t *testing.T) {
 func TestAccEndpointResource_quickstartComfyUI(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "novita_endpoint.comfy"
-	product := env.productID(t, testGPU)
+	product := env.productID(t)
 	config := func(secret string, version int) string {
 		return env.config(fmt.Sprintf(`
 resource "novita_endpoint" "comfy" {

@@ -172,7 +172,8 @@ func (e *testEnv) product(t *testing.T, gpu string) client.Product {
 }
 
 // productID is the id of product(t, gpu).
-func (e *testEnv) productID(t *testing.T, gpu string) string {
+func (e *testEnv) productID(t *testing.T) string {
+	gpu := testGPU
 	t.Helper()
 	return e.product(t, gpu).ID
 }
@@ -253,7 +254,7 @@ type testEndpoint struct {
 func (e *testEnv) endpointSpec(t *testing.T, te testEndpoint) client.EndpointSpec {
 	t.Helper()
 	if te.product == "" {
-		te.product = e.productID(t, testGPU)
+		te.product = e.productID(t)
 	}
 	if te.image == "" {
 		te.image = echoWorkerImage

@@ -68,7 +68,7 @@ resource "novita_job" "j" {
   endpoint_name = novita_endpoint.e.endpoint_name
   input         = jsonencode({ hello = "world" })
 }
-`, env.productID(t, testGPU), echoWorkerImage, canarySecretEnv, canarySecretEnvWO)
+`, env.productID(t), echoWorkerImage, canarySecretEnv, canarySecretEnvWO)
 	}
 	return hcl
 }

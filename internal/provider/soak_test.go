@@ -27,7 +27,7 @@ func soakConfig(env *testEnv, t *testing.T, n soakCounts) string {
 	cluster, _, _ := env.storageClusters(t)
 	product := "none" // not validated against the API when no endpoint uses it
 	if n.endpoints > 0 {
-		product = env.productID(t, testGPU)
+		product = env.productID(t)
 	}
 	return env.config(fmt.Sprintf(`
 resource "novita_cloud_storage" "s" {

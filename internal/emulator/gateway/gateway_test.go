@@ -190,14 +190,14 @@ func TestResultsExpireSixHoursAfterFinishingInClockTime(t *testing.T) {
 	h.clock.Advance(gateway.ResultRetention - time.Second - time.Millisecond)
 	h.wantStatus(name, cancelled, gateway.StatusCancelled)
 	h.clock.Advance(time.Millisecond)
-	code, body := h.call(testTeam, http.MethodGet, "/"+name+"/status/"+cancelled, nil)
+	code, body := h.call(http.MethodGet, "/"+name+"/status/"+cancelled, nil)
 	wantError(t, code, body, http.StatusNotFound, "RESOURCE_NOT_FOUND")
 	h.wantStatus(name, done, gateway.StatusCompleted)
 
 	h.clock.Advance(time.Second)
-	code, body = h.call(testTeam, http.MethodGet, "/"+name+"/status/"+done, nil)
+	code, body = h.call(http.MethodGet, "/"+name+"/status/"+done, nil)
 	wantError(t, code, body, http.StatusNotFound, "RESOURCE_NOT_FOUND")
-	code, body = h.call(testTeam, http.MethodPost, "/"+name+"/cancel/"+done, nil)
+	code, body = h.call(http.MethodPost, "/"+name+"/cancel/"+done, nil)
 	wantError(t, code, body, http.StatusNotFound, "RESOURCE_NOT_FOUND")
 	if _, ok := h.gw.Job(done); ok {
 		t.Error("Job hook still returns an expired job")
@@ -214,13 +214,13 @@ func TestRunBodyLimitIs4MiB(t *testing.T) {
 	if len(atLimit) != gateway.MaxRequestBytes {
 		t.Fatalf("test body is %d bytes", len(atLimit))
 	}
-	code, body := h.call(testTeam, http.MethodPost, "/"+name+"/run", atLimit)
+	code, body := h.call(http.MethodPost, "/"+name+"/run", atLimit)
 	if code != http.StatusOK {
 		t.Fatalf("a 4 MiB body: %d %s", code, body)
 	}
 
 	overLimit := `{"input":"` + strings.Repeat("a", gateway.MaxRequestBytes-len(envelope)+1) + `"}`
-	code, body = h.call(testTeam, http.MethodPost, "/"+name+"/run", overLimit)
+	code, body = h.call(http.MethodPost, "/"+name+"/run", overLimit)
 	wantError(t, code, body, http.StatusRequestEntityTooLarge, "REQUEST")
 
 	// Without a Content-Length (chunked upload) the limit holds while reading.
@@ -239,7 +239,7 @@ func TestRunRejectsBadBodies(t *testing.T) {
 	h := newHarness(t, gateway.Options{})
 	name := h.endpoint(gateway.Endpoint{})
 	for _, body := range []string{``, `not json`, `{"input":`, `[1,2]`, `{}`, `{"input":null}`, `{"inputs":{"a":1}}`} {
-		code, resp := h.call(testTeam, http.MethodPost, "/"+name+"/run", body)
+		code, resp := h.call(http.MethodPost, "/"+name+"/run", body)
 		wantError(t, code, resp, http.StatusBadRequest, "VALIDATOR_PARAM")
 	}
 	if got := h.health(name).Jobs.InQueue; got != 0 {
@@ -261,7 +261,7 @@ func TestEndpointResolution(t *testing.T) {
 	h.update(updating, func(ep *gateway.Endpoint) { ep.Serving = false })
 
 	for _, name := range []string{"nope-app", theirs, sync, updating} {
-		code, body := h.call(testTeam, http.MethodPost, "/"+name+"/run", `{"input":1}`)
+		code, body := h.call(http.MethodPost, "/"+name+"/run", `{"input":1}`)
 		e := wantError(t, code, body, http.StatusNotFound, "SERVERLESS_ENDPOINT_NOT_FOUND")
 		if !strings.Contains(e.Message, name) {
 			t.Errorf("message %q does not name %s", e.Message, name)
@@ -271,12 +271,12 @@ func TestEndpointResolution(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"nope-app", theirs, sync} {
-		code, body := h.call(testTeam, http.MethodGet, "/"+name+"/health", nil)
+		code, body := h.call(http.MethodGet, "/"+name+"/health", nil)
 		wantError(t, code, body, http.StatusNotFound, "SERVERLESS_ENDPOINT_NOT_FOUND")
 	}
 	// Another team's endpoint looks exactly like a missing one.
-	_, missing := h.call(testTeam, http.MethodGet, "/nope-app/health", nil)
-	_, other := h.call(testTeam, http.MethodGet, "/"+theirs+"/health", nil)
+	_, missing := h.call(http.MethodGet, "/nope-app/health", nil)
+	_, other := h.call(http.MethodGet, "/"+theirs+"/health", nil)
 	if strings.Replace(string(other), theirs, "nope-app", 1) != string(missing) {
 		t.Errorf("other team's endpoint answers %s, a missing one %s", other, missing)
 	}
@@ -286,11 +286,11 @@ func TestEndpointResolution(t *testing.T) {
 	h.wantStatus(updating, job, gateway.StatusCompleted)
 
 	// A job id is only found through its own endpoint, and unknown ids are not found.
-	code, body := h.call(testTeam, http.MethodGet, "/"+mine+"/status/"+job, nil)
+	code, body := h.call(http.MethodGet, "/"+mine+"/status/"+job, nil)
 	wantError(t, code, body, http.StatusNotFound, "RESOURCE_NOT_FOUND")
-	code, body = h.call(testTeam, http.MethodGet, "/"+mine+"/status/no-such-job", nil)
+	code, body = h.call(http.MethodGet, "/"+mine+"/status/no-such-job", nil)
 	wantError(t, code, body, http.StatusNotFound, "RESOURCE_NOT_FOUND")
-	code, body = h.call(testTeam, http.MethodPost, "/"+mine+"/cancel/no-such-job", nil)
+	code, body = h.call(http.MethodPost, "/"+mine+"/cancel/no-such-job", nil)
 	wantError(t, code, body, http.StatusNotFound, "RESOURCE_NOT_FOUND")
 }
 
@@ -298,7 +298,7 @@ func TestRoutes(t *testing.T) {
 	h := newHarness(t, gateway.Options{})
 	name := h.endpoint(gateway.Endpoint{})
 	for _, path := range []string{"/", "/" + name, "/" + name + "/status", "/" + name + "/status/", "/" + name + "/stream/x", "//run", "/" + name + "/run/extra"} {
-		code, body := h.call(testTeam, http.MethodGet, path, nil)
+		code, body := h.call(http.MethodGet, path, nil)
 		wantError(t, code, body, http.StatusNotFound, "RESOURCE_NOT_FOUND")
 	}
 	for _, c := range []struct{ method, path string }{
@@ -307,7 +307,7 @@ func TestRoutes(t *testing.T) {
 		{http.MethodPost, "/" + name + "/status/x"},
 		{http.MethodGet, "/" + name + "/cancel/x"},
 	} {
-		code, body := h.call(testTeam, c.method, c.path, nil)
+		code, body := h.call(c.method, c.path, nil)
 		wantError(t, code, body, http.StatusMethodNotAllowed, "REQUEST")
 	}
 }
@@ -317,7 +317,7 @@ func TestStatusBodyShape(t *testing.T) {
 	name := h.endpoint(gateway.Endpoint{})
 	id := h.run(name, map[string]any{"k": "v"})
 	h.clock.Advance(time.Minute)
-	_, body := h.call(testTeam, http.MethodGet, "/"+name+"/status/"+id, nil)
+	_, body := h.call(http.MethodGet, "/"+name+"/status/"+id, nil)
 	var got map[string]json.RawMessage
 	decode(t, body, &got)
 	for _, key := range []string{"id", "status", "output", "delayTime", "executionTime"} {

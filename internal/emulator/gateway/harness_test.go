@@ -85,7 +85,8 @@ func (h *harness) update(name string, change func(*gateway.Endpoint)) {
 }
 
 // call sends one request as team; body is marshalled unless it is a string or []byte.
-func (h *harness) call(team, method, path string, body any) (int, []byte) {
+func (h *harness) call(method, path string, body any) (int, []byte) {
+	team := testTeam
 	h.t.Helper()
 	var raw []byte
 	switch b := body.(type) {
@@ -112,7 +113,7 @@ func (h *harness) call(team, method, path string, body any) (int, []byte) {
 // run submits input and returns the job id, failing the test unless the answer is 200 PENDING.
 func (h *harness) run(name string, input any) string {
 	h.t.Helper()
-	code, body := h.call(testTeam, http.MethodPost, "/"+name+"/run", map[string]any{"input": input})
+	code, body := h.call(http.MethodPost, "/"+name+"/run", map[string]any{"input": input})
 	var ref jobRef
 	decode(h.t, body, &ref)
 	if code != http.StatusOK || ref.ID == "" || ref.Status != gateway.StatusPending {
@@ -123,7 +124,7 @@ func (h *harness) run(name string, input any) string {
 
 func (h *harness) status(name, id string) statusBody {
 	h.t.Helper()
-	code, body := h.call(testTeam, http.MethodGet, "/"+name+"/status/"+id, nil)
+	code, body := h.call(http.MethodGet, "/"+name+"/status/"+id, nil)
 	if code != http.StatusOK {
 		h.t.Fatalf("status %s: %d %s", id, code, body)
 	}
@@ -134,7 +135,7 @@ func (h *harness) status(name, id string) statusBody {
 
 func (h *harness) cancel(name, id string) jobRef {
 	h.t.Helper()
-	code, body := h.call(testTeam, http.MethodPost, "/"+name+"/cancel/"+id, nil)
+	code, body := h.call(http.MethodPost, "/"+name+"/cancel/"+id, nil)
 	if code != http.StatusOK {
 		h.t.Fatalf("cancel %s: %d %s", id, code, body)
 	}
@@ -146,7 +147,7 @@ func (h *harness) cancel(name, id string) jobRef {
 // health reads /health over HTTP, decoding strictly so the field names are checked too.
 func (h *harness) health(name string) gateway.Health {
 	h.t.Helper()
-	code, body := h.call(testTeam, http.MethodGet, "/"+name+"/health", nil)
+	code, body := h.call(http.MethodGet, "/"+name+"/health", nil)
 	if code != http.StatusOK {
 		h.t.Fatalf("health: %d %s", code, body)
 	}
