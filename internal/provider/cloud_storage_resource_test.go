@@ -376,7 +376,7 @@ func TestAccCloudStorageResource_deletionProtection(t *testing.T) {
 func TestAccCloudStorageResource_deleteWaitsWhileInUse(t *testing.T) {
 	env := newTestEnv(t, func(o *emulator.Options) { o.DeleteDelay = 2 * time.Second })
 	name := accName("acc-in-use") // unique per run: runs may share an account
-	product := env.product(t, testGPU)
+	product := env.product(t)
 	clusterA := env.storageClustersOffering(t, product, 1)[0]
 	c := env.api
 	ctx := t.Context()

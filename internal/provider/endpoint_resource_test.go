@@ -424,7 +424,7 @@ func TestAccEndpointResource_deletionProtection(t *testing.T) {
 func TestAccEndpointResource_networkVolume(t *testing.T) {
 	env := newTestEnv(t, func(o *emulator.Options) { o.DeleteDelay = 1500 * time.Millisecond })
 	const addr = "novita_endpoint.test"
-	clusters := env.storageClustersOffering(t, env.product(t, testGPU), 2)
+	clusters := env.storageClustersOffering(t, env.product(t), 2)
 	home, other := clusters[0], clusters[1]
 	config := func(cluster string) string {
 		return env.config(fmt.Sprintf(`
@@ -486,7 +486,7 @@ func TestAccEndpointResource_withStorageAndCredential(t *testing.T) {
 		o.DeleteDelay = 1500 * time.Millisecond
 	})
 	const addr = "novita_endpoint.test"
-	cluster := env.storageClustersOffering(t, env.product(t, testGPU), 1)[0]
+	cluster := env.storageClustersOffering(t, env.product(t), 1)[0]
 	config := env.config(fmt.Sprintf(`
 resource "novita_cloud_storage" "models" {
   name       = "models"

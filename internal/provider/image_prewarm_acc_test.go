@@ -44,7 +44,7 @@ resource "novita_image_prewarm" "test" {
 // prewarmCluster is a cluster offering the test GPU, and that product's id.
 func (e *testEnv) prewarmCluster(t *testing.T) (cluster, productID string) {
 	t.Helper()
-	p := e.product(t, testGPU)
+	p := e.product(t)
 	if len(p.RegionIDs) == 0 {
 		t.Skipf("product %s lists no cluster", p.ID)
 	}

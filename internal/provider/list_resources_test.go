@@ -171,7 +171,7 @@ list "novita_registry_credential" "special" {
 func TestAccListResources_queryEndpoints(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t, "creates a hundred and fifty endpoints and counts every one of them")
-	product := env.product(t, testGPU)
+	product := env.product(t)
 	if len(product.RegionIDs) < 2 {
 		t.Skipf("needs a product offered in two clusters, %s is in %v", product.ID, product.RegionIDs)
 	}

@@ -156,10 +156,11 @@ func (e *testEnv) limits(t *testing.T) *client.EndpointLimits {
 // Test endpoints run on this GPU unless a test needs another.
 const testGPU = "4090"
 
-// product finds the deployable serverless product whose name contains gpu (e.g. "4090"), and
+// product finds the deployable serverless product whose name contains testGPU (e.g. "4090"), and
 // skips the test when the account offers none.
-func (e *testEnv) product(t *testing.T, gpu string) client.Product {
+func (e *testEnv) product(t *testing.T) client.Product {
 	t.Helper()
+	gpu := testGPU
 	var names []string
 	for _, p := range e.catalogue(t).products {
 		if strings.Contains(p.Name, gpu) && p.Deployable {
@@ -171,11 +172,10 @@ func (e *testEnv) product(t *testing.T, gpu string) client.Product {
 	return client.Product{}
 }
 
-// productID is the id of product(t, gpu).
+// productID is the id of product(t).
 func (e *testEnv) productID(t *testing.T) string {
-	gpu := testGPU
 	t.Helper()
-	return e.product(t, gpu).ID
+	return e.product(t).ID
 }
 
 // storageClusters picks, from the account's clusters, two that support network storage and
