@@ -1,5 +1,6 @@
 # Sourced by scripts that run the Novita emulator in the background (demo.sh,
-# test-live-emulator.sh): one way to start it, wait for it and point the provider at it.
+# test-live-emulator.sh, test-examples-testing.sh): one way to start it, wait for it, point the
+# provider at it, and clean up.
 
 # start_emulator BINARY WORKDIR [FLAG...] starts the emulator on a free loopback port, waits up to
 # 10 s until it listens, sets EMULATOR_PID, and exports NOVITA_BASE_URL, NOVITA_ASYNC_BASE_URL and
@@ -23,4 +24,29 @@ start_emulator() {
   local first_key=${NOVITA_EMULATOR_API_KEY:-sk_emulator_local_key}
   first_key=${first_key%%,*}
   export NOVITA_API_KEY=${first_key%%=*}
+}
+
+# clean_up_on_exit WORKDIR: when the script ends, stop the emulator (EMULATOR_PID), show the end of
+# its log if the script failed, and remove WORKDIR; Ctrl-C and TERM end the script the same way.
+clean_up_on_exit() {
+  CLEANUP_WORK=$1
+  EMULATOR_PID=""
+  trap _clean_up EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+_clean_up() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n $EMULATOR_PID ]] && kill -0 "$EMULATOR_PID" 2>/dev/null; then
+    kill "$EMULATOR_PID" 2>/dev/null || true
+    wait "$EMULATOR_PID" 2>/dev/null || true
+  fi
+  if [[ $rc -ne 0 && -s $CLEANUP_WORK/emulator.log ]]; then
+    echo "Last lines of the emulator's log:" >&2
+    tail -n 20 "$CLEANUP_WORK/emulator.log" | sed 's/^/    /' >&2
+  fi
+  rm -rf "$CLEANUP_WORK"
+  exit "$rc"
 }

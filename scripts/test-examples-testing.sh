@@ -25,24 +25,7 @@ fi
 TF=$("$ROOT/scripts/install-tools.sh" "$tool")
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/novita-tftest.XXXXXX")
-EMULATOR_PID=""
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  if [[ -n $EMULATOR_PID ]] && kill -0 "$EMULATOR_PID" 2>/dev/null; then
-    kill "$EMULATOR_PID" 2>/dev/null || true
-    wait "$EMULATOR_PID" 2>/dev/null || true
-  fi
-  if [[ $rc -ne 0 && -s $WORK/emulator.log ]]; then
-    echo "Last lines of the emulator's log:" >&2
-    tail -n 20 "$WORK/emulator.log" | sed 's/^/    /' >&2
-  fi
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+clean_up_on_exit "$WORK"
 
 mkdir -p "$WORK/bin"
 go build -o "$WORK/bin/" . ./cmd/novita-emulator

@@ -15,24 +15,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/novita-live-emulator.XXXXXX")
-EMULATOR_PID=""
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  if [[ -n $EMULATOR_PID ]] && kill -0 "$EMULATOR_PID" 2>/dev/null; then
-    kill "$EMULATOR_PID" 2>/dev/null || true
-    wait "$EMULATOR_PID" 2>/dev/null || true
-  fi
-  if [[ $rc -ne 0 && -s $WORK/emulator.log ]]; then
-    echo "Last lines of the emulator's log:" >&2
-    tail -n 20 "$WORK/emulator.log" | sed 's/^/    /' >&2
-  fi
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+clean_up_on_exit "$WORK"
 
 go build -o "$WORK/novita-emulator" ./cmd/novita-emulator
 # Short lifecycle delays keep the run fast while still making every waiter poll at least once.
